@@ -1,0 +1,66 @@
+"""The cleaning pipeline: raw scraped text in, clean text and review findings out.
+
+Order matters: bytes and encodings first, then annotations, then markup, then script,
+then whole lines (boilerplate), then paragraphs, then punctuation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A stage's result when it has something to tell the curator besides its text."""
+
+    text: str
+    findings: tuple[str, ...] = ()
+
+
+Stage = Callable[[str], Union[str, Cleaned]]
+
+
+def stages(rules: dict[str, Any], script: str) -> list[Stage]:
+    """The pipeline, in order. Every stage is a pure function of the text."""
+    from digest.clean.boilerplate import drop_boilerplate
+    from digest.clean.encoding import normalize_whitespace
+    from digest.clean.findings import find_repeated_clauses
+    from digest.clean.markup import strip_html_tags
+    from digest.clean.mojibake import repair_gbk_mojibake
+    from digest.clean.pinyin import strip_pinyin_annotations
+    from digest.clean.punctuation import normalize_punctuation
+    from digest.clean.script import to_target_script
+    from digest.clean.structure import join_broken_paragraphs
+
+    return [
+        normalize_whitespace,                          # CRLF, control chars, odd spaces
+        repair_gbk_mojibake,                           # ?鶎狱h組織 -> 基層黨組織
+        strip_pinyin_annotations,                      # 點(diǎn) -> 點
+        strip_html_tags,                               # <p>, &nbsp; left by the scraper
+        partial(to_target_script, script=script),      # OpenCC, t2s by default
+        partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
+        join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
+        normalize_punctuation,                         # , -> ，  inside Chinese only
+        find_repeated_clauses,                         # reports, never changes
+    ]
+
+
+def run_stages(text: str, pipeline: list[Stage]) -> Cleaned:
+    """Run each stage on the previous one's text, collecting findings in order."""
+    findings: list[str] = []
+    for stage in pipeline:
+        result = stage(text)
+        if isinstance(result, Cleaned):
+            text = result.text
+            findings.extend(result.findings)
+        else:
+            text = result
+    return Cleaned(text, tuple(findings))
+
+
+def clean_text(text: str, rules: dict[str, Any], script: str = "t2s") -> Cleaned:
+    """Clean one article's raw text (already decoded) with the given rules."""
+    return run_stages(text, stages(rules, script))

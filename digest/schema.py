@@ -1,0 +1,140 @@
+"""The front-matter schema: one definition, used by ingest (write), build and check (read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.errors import DigestError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FENCE = "---"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is reported with its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class FrontMatter:
+    """Everything above the `---` line of a content file, in the order it is written."""
+
+    title: str
+    date: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    editor: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    summary: str | None = None
+    doi: str | None = None
+    slug: str | None = None
+    seed: str | None = None
+    seed_sha256: str | None = None
+    fingerprint: str | None = None
+    review: list[str] = field(default_factory=list)
+    draft: bool = False
+
+
+FIELD_NAMES = tuple(f.name for f in fields(FrontMatter))
+STR_FIELDS = {"title", "editor", "source", "source_url", "summary", "doi", "slug", "seed",
+              "seed_sha256", "fingerprint"}
+LIST_FIELDS = {"authors", "tags", "review"}
+
+
+def split_document(text: str, path: Path) -> tuple[str, str, int]:
+    """(front-matter YAML, Markdown body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        raise DigestError("content file must start with a '---' front-matter line", path, 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FENCE:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise DigestError("front-matter is not closed by a '---' line", path, 1)
+
+
+def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
+    """Validate front-matter; errors name the file and the line of the bad key."""
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+        data = yaml.load(yaml_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
+        raise DigestError(f"invalid front-matter YAML: {getattr(exc, 'problem', exc)}", path, line) from None
+    if not isinstance(data, dict):
+        raise DigestError("front-matter must be a mapping of fields", path, 2)
+    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if node else {}
+    values = {key: _check_field(key, value, path, lines.get(key)) for key, value in data.items()}
+    if not values.get("title"):
+        raise DigestError("front-matter needs a non-empty 'title'", path, lines.get("title", 2))
+    return FrontMatter(**values)
+
+
+def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
+    if key not in FIELD_NAMES:
+        raise DigestError(f"unknown front-matter field '{key}'", path, line)
+    if value is None:
+        return [] if key in LIST_FIELDS else (False if key == "draft" else None)
+    if key in LIST_FIELDS:
+        return _check_list(key, value, path, line)
+    if key == "date":
+        return _check_date(value, path, line)
+    if key == "draft":
+        if not isinstance(value, bool):
+            raise DigestError("'draft' must be true or false", path, line)
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise DigestError(f"'{key}' must be text", path, line)
+    if key == "slug" and not SLUG_RE.match(value):
+        raise DigestError(f"'slug' must be lower-case ASCII letters, digits and '-': {value!r}", path, line)
+    return value
+
+
+def _check_list(key: str, value: Any, path: Path, line: int | None) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+        raise DigestError(f"'{key}' must be a list of text items", path, line)
+    return [str(item) for item in value]
+
+
+def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DigestError(f"'date' must be a date like 2024-05-26, not {value!r}", path, line) from None
+
+
+def dump_front_matter(meta: FrontMatter) -> str:
+    """YAML in schema order, Chinese left readable, the same bytes for the same data."""
+    data = {name: getattr(meta, name) for name in FIELD_NAMES}
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    return f"{FENCE}\n{text}{FENCE}\n"
+
+
+def read_document(path: Path) -> tuple[FrontMatter, str, int]:
+    """Read and validate one content file: (front-matter, Markdown body, body's first line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DigestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
+    yaml_text, body, body_line = split_document(text.replace("\r\n", "\n"), path)
+    return parse_front_matter(yaml_text, path), body, body_line
