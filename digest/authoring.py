@@ -1,0 +1,58 @@
+"""The curator's commands besides ingest and build: `new` drafts an article, `check` validates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from digest.config import Config
+from digest.errors import DigestError
+from digest.ingest import write_atomic
+from digest.schema import FrontMatter, dump_front_matter, read_document
+from digest.slug import slugify
+
+
+def new_article(config: Config, title: str, today: dt.date | None = None) -> Path:
+    """Create content/<pinyin-slug>.md as a draft dated today; never overwrite a file."""
+    title = title.strip()
+    if not title:
+        raise DigestError("a new article needs a title")
+    slug = slugify(title)
+    path = config.dir("content") / f"{slug}.md"
+    if path.exists():
+        raise DigestError("already exists; choose another title or edit that file", path)
+    meta = FrontMatter(title=title, date=today or dt.date.today(), slug=slug, draft=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, dump_front_matter(meta) + "\n在这里写正文。\n")
+    return path
+
+
+def check_content(config: Config) -> tuple[list[str], list[str]]:
+    """(errors, review notes) for every content file, through the one front-matter schema."""
+    errors, notes, slugs = [], [], {}
+    for path in sorted(config.dir("content").glob("*.md")):
+        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+        try:
+            meta, _, _ = read_document(path)
+        except DigestError as exc:
+            errors.append(f"error: {exc}")
+            continue
+        slug = meta.slug or path.stem
+        if slug in slugs:
+            errors.append(f"error: {shown}: slug '{slug}' is also used by {slugs[slug]}")
+        slugs.setdefault(slug, shown)
+        notes += [f"review: {shown}: {note}" for note in meta.review]
+    return errors, notes
+
+
+def check_project(config: Config) -> tuple[list[str], list[str]]:
+    """Content errors and broken links in the built site; review notes are reported, not errors."""
+    from digest.links import check_links
+
+    errors, notes = check_content(config)
+    site = config.dir("site")
+    if not (site / "index.html").exists():
+        errors.append(f"error: {site}: no built site; run `python build.py build` first")
+    else:
+        errors += [f"error: {problem}" for problem in check_links(site, config["base_url"])]
+    return errors, notes

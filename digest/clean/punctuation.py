@@ -1,0 +1,65 @@
+"""Chinese punctuation: full-width marks inside Chinese text, no stray spaces, no doubled marks."""
+
+from __future__ import annotations
+
+import re
+
+# Han characters (CJK unified ideographs, extension A, compatibility, extensions B and up, 〇).
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Full-width marks: they carry their own spacing, so a space beside one is never wanted.
+FULL_WIDTH = "，。、；：？！（）《》〈〉【】「」『』〔〕"
+# Curly quotes serve English too: they count as Chinese only next to Han characters.
+QUOTES = "“”‘’"
+HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+TO_FULL_WIDTH = str.maketrans(HALF_TO_FULL)
+ASCII_MARKS = re.escape("".join(HALF_TO_FULL))
+FULL_MARKS = "".join(HALF_TO_FULL.values())
+
+# A run of marks, quotes and spaces holding an ASCII mark is Chinese when it also holds a
+# full-width mark, or when the character just outside it, on either side, is Han or Chinese
+# punctuation. Judging the run as a whole keeps the rule stable: converting one mark never
+# changes the verdict on its neighbours.
+MARK_RUN = re.compile(rf"[{ASCII_MARKS}{FULL_MARKS}{QUOTES} ]+")
+CHINESE = re.compile(rf"[{HAN}。、《》〈〉【】「」『』〔〕…—～·]")
+ASCII_MARK = re.compile(f"[{ASCII_MARKS}]")
+FULL_MARK = re.compile(f"[{FULL_MARKS}]")
+# The common case, a mark right next to Chinese, converted in bulk without looking at runs.
+MARK_BESIDE_CHINESE = [
+    (re.compile(rf"{re.escape(half)}(?:(?<={CHINESE.pattern}.)|(?={CHINESE.pattern}))"), full)
+    for half, full in HALF_TO_FULL.items()]
+# A pair left half converted (`是(a)` -> `是（a)`) is made whole.
+HALF_CONVERTED_PAIR = re.compile(r"（([^()（）\n]*)\)|\(([^()（）\n]*)）")
+# Spaces beside a full-width mark, or between Han and a quote. The regex starts with the space
+# itself (lookbehinds after it) so that the regex engine can skip from space to space.
+STRAY_SPACE = re.compile(rf" (?:(?<=[{FULL_WIDTH}] ) *| *(?=[{FULL_WIDTH}])"
+                         rf"|(?<=[{HAN}] ) *(?=[{QUOTES}])|(?<=[{QUOTES}] ) *(?=[{HAN}]))")
+DOUBLED_MARK = re.compile(r"([，。、；：])\1+")
+
+
+def normalize_punctuation(text: str) -> str:
+    """Full-width marks in Chinese, no spaces around them: `发展 , 避免:` -> `发展，避免：`."""
+    text = _full_width_marks(text)
+    text = STRAY_SPACE.sub("", text)
+    return DOUBLED_MARK.sub(r"\1", text)
+
+
+def _full_width_marks(text: str) -> str:
+    """`,:;?!()` in Chinese runs become `，：；？！（）`; `1,000`, `10:30`, `f(x)` stay."""
+    for beside_chinese, full in MARK_BESIDE_CHINESE:
+        text = beside_chinese.sub(full, text)
+    while True:  # making a pair whole puts a full-width mark in a run: look at the runs again
+        text = "\n".join(MARK_RUN.sub(_run_to_full_width, line) if ASCII_MARK.search(line) else line
+                         for line in text.split("\n"))
+        whole = HALF_CONVERTED_PAIR.sub(lambda pair: f"（{pair.group(1) or pair.group(2) or ''}）", text)
+        if whole == text:
+            return text
+        text = whole
+
+
+def _run_to_full_width(run: re.Match[str]) -> str:
+    """`”, ` after `位` becomes `”， `; `, ` in `Hello, world` stays."""
+    marks, line, start = run.group(), run.string, run.start()
+    if not ASCII_MARK.search(marks):
+        return marks
+    beside_chinese = (start > 0 and CHINESE.match(line, start - 1)) or CHINESE.match(line, run.end())
+    return marks.translate(TO_FULL_WIDTH) if FULL_MARK.search(marks) or beside_chinese else marks

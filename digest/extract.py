@@ -1,0 +1,333 @@
+"""Metadata from cleaned text: title, date, authors, editor, source, tags, summary, DOI.
+
+Works on the output of `clean_text` (target script, paragraphs separated by blank lines).
+Each `take_*` function looks at the paragraphs, returns what it found and the paragraphs
+without the lines it consumed, so the body keeps only the article itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’」』）)】》"
+TITLE_MAX = 64
+SUMMARY_MAX = 120
+HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
+
+DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
+TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
+WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
+DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
+URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
+NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
+COLUMN_RE = re.compile(rf"^(?:【([^】]{{2,16}})】\s*(.+)|([^|｜丨]{{2,16}}?)\s*[|｜丨]\s*(.+)|(.+?)\s*【([^】]{{2,16}})】)$")
+TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
+
+
+@dataclass
+class Extracted:
+    """What the extractor found, and the body paragraphs left once metadata is taken out."""
+
+    title: str = ""
+    date: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    editor: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    summary: str | None = None
+    doi: str | None = None
+    references: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+
+
+def extract(text: str, rules: dict[str, Any]) -> Extracted:
+    """Split cleaned text into metadata and body paragraphs."""
+    found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
+    labels = _label_patterns(rules["labels"])
+    for step in (take_references, take_labelled_lines, take_doi, take_title, take_byline,
+                 take_date, take_trailing_authors, take_column_tags):
+        step(found, labels)
+    take_source(found, rules)
+    take_vocabulary_tags(found, rules["tag_vocabulary"])
+    take_summary(found)
+    note_truncation(found)
+    return found
+
+
+def _label_patterns(labels: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    """`作者：张三`, `[关键词] a；b`, `【责任编辑：李四】` -> one regex per kind of label."""
+    patterns = {}
+    for kind, words in labels.items():
+        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
+        spaced = "|".join(r"\s*".join(map(re.escape, w)) for w in words if re.fullmatch(f"[{HAN}]+", w))
+        patterns[kind] = re.compile(
+            rf"^[\[【（(]?\s*(?:{alternatives}{'|' + spaced if spaced else ''})\s*[\]】）)]?\s*[:：/]?\s*(.*?)\s*[\]】）)]?$",
+            re.IGNORECASE)
+    return patterns
+
+
+def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """Consume `作者：`, `责任编辑：`, `标签：`, `摘要` and `来源：` lines wherever they stand."""
+    kept = []
+    for paragraph in found.paragraphs:
+        kind, value = _labelled(paragraph, labels)
+        if kind is None:
+            kept.append(paragraph)
+        elif value:
+            _store_label(found, kind, value)
+    found.paragraphs = kept
+
+
+def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> tuple[str | None, str]:
+    for kind in ("abstract", "tags", "editor", "author", "source", "ignored"):
+        match = labels[kind].match(paragraph)
+        if match and (kind == "abstract" or len(paragraph) <= 80):
+            return kind, match.group(1).strip()
+    return None, ""
+
+
+def _store_label(found: Extracted, kind: str, value: str) -> None:
+    if kind == "abstract":
+        found.summary = found.summary or value
+    elif kind == "tags":
+        found.tags += [t for t in split_list(value) if t not in found.tags]
+    elif kind == "editor":
+        found.editor = found.editor or "、".join(split_list(value))
+    elif kind == "author":
+        found.authors += [a for a in split_names(value) if a not in found.authors]
+    elif kind == "ignored":
+        return
+    elif kind == "source":
+        url = URL_RE.search(value)
+        if url:
+            found.source_url = found.source_url or url.group(0)
+            value = URL_RE.sub("", value).strip(" ：:")
+        found.source = found.source or (value or None)
+
+
+def split_list(value: str) -> list[str]:
+    """`党建示范基地； 作用；创新` -> ['党建示范基地', '作用', '创新']."""
+    return [item for item in re.split(r"[;；,，、\s]+", value) if item]
+
+
+def split_names(value: str) -> list[str]:
+    """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
+    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
+    return [name for name in split_list(value) if len(name) <= 20]
+
+
+def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """Everything after a `参考文献` heading is the reference list."""
+    for index, paragraph in enumerate(found.paragraphs):
+        match = labels["references"].match(paragraph)
+        if match and not match.group(1):
+            found.references = found.paragraphs[index + 1:]
+            found.paragraphs = found.paragraphs[:index]
+            return
+
+
+def take_doi(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """`DOI:10.12238/er.v3i10.3312` in the header: kept as `doi`, the line dropped."""
+    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN + 2]):
+        match = DOI_RE.search(paragraph)
+        if match:
+            found.doi = match.group(1).rstrip(".")
+            if len(DOI_RE.sub("", paragraph).strip()) < 4:
+                del found.paragraphs[index]
+            return
+
+
+def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """The first title-like line; a repeated headline just after it is dropped."""
+    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
+        if looks_like_title(paragraph):
+            found.title = paragraph.strip()
+            del found.paragraphs[index]
+            if found.paragraphs[index:index + 1] == [found.title]:
+                del found.paragraphs[index]
+            return
+        if is_body_text(paragraph):
+            break
+    found.title = guess_title(found.paragraphs)
+    found.review.append("标题：原文没有标题行，已用首句推测，请核对")
+
+
+def looks_like_title(paragraph: str) -> bool:
+    text = paragraph.strip()
+    return (4 <= len(text) <= TITLE_MAX and "\n" not in text and re.search(f"[{HAN}]", text) is not None
+            and not text.endswith(("。", "；", "，", "：")) and not DATE_RE.search(text)
+            and not NAME_RE.match(text))
+
+
+def is_body_text(paragraph: str) -> bool:
+    return len(paragraph) > TITLE_MAX or paragraph.rstrip(CLOSERS).endswith(tuple("。！？"))
+
+
+def guess_title(paragraphs: list[str]) -> str:
+    """The first sentence, cut at a clause boundary so it stays short."""
+    first = paragraphs[0] if paragraphs else "无题"
+    sentence = re.split(f"[{SENTENCE_END}]", first, maxsplit=1)[0]
+    while len(sentence) > TITLE_MAX // 2 and re.search("[，；：]", sentence):
+        sentence = re.split("[，；：]", sentence)[:-1]
+        sentence = "，".join(sentence)
+    return sentence[:TITLE_MAX] or "无题"
+
+
+def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """Short name lines under the title (`李海燕`), and an affiliation line after them."""
+    while found.paragraphs and not found.authors and _names_line(found.paragraphs[0]):
+        found.authors = split_names(found.paragraphs.pop(0))
+        if found.paragraphs and _affiliation_line(found.paragraphs[0]):
+            found.paragraphs.pop(0)
+
+
+def _names_line(paragraph: str) -> bool:
+    names = split_list(paragraph)
+    return 0 < len(names) <= 6 and all(NAME_RE.match(name) for name in names)
+
+
+def _affiliation_line(paragraph: str) -> bool:
+    return len(paragraph) <= 40 and re.search(r"(大学|学院|党校|研究[院所]|中心|委员会|公司|医院|学校)$", paragraph) is not None
+
+
+def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """The article's date from a short header line; a line with a weekday is the crawl clock."""
+    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
+        match = DATE_RE.search(paragraph)
+        if not match or len(paragraph) > 80 or is_body_text(paragraph):
+            continue
+        date = _valid_date(match)
+        if date is None or WEEKDAY_RE.search(paragraph):
+            del found.paragraphs[index]
+            return take_date(found, labels)
+        found.date = date
+        rest = _names_after_date(paragraph[match.end():])
+        found.authors += [a for a in rest if a not in found.authors]
+        del found.paragraphs[index]
+        return
+
+
+def _valid_date(match: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _names_after_date(rest: str) -> list[str]:
+    """`08:20张三李四` after a date: the names run together, split with jieba's name tagger."""
+    rest = TIME_RE.sub(" ", rest).strip(" ：:|")
+    if not rest or not re.fullmatch(f"[{HAN}·、，, ]+", rest):
+        return []
+    import jieba.posseg  # loaded only when a byline needs it: it reads a large dictionary
+
+    names = [w.word for w in jieba.posseg.cut(rest) if w.flag == "nr"]
+    return names if "".join(names) == re.sub(r"[、，, ]", "", rest) else []
+
+
+def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """`…发挥好。（作者：郭素娇）` or `…激发创争活力。（谢佳祥）` ending the last paragraph."""
+    if not found.paragraphs:
+        return
+    last = found.paragraphs[-1]
+    labelled = re.search(r"[（(]\s*(?:作者|文|记者|通讯员)\s*[：:/]\s*([^（）()]{2,40})[）)]\s*$", last)
+    match = labelled or TRAILING_NAME_RE.search(last)
+    if not match:
+        return
+    names = split_names(match.group(1))
+    if not labelled and not all(looks_like_name(name) for name in names):
+        return
+    found.authors += [a for a in names if a not in found.authors]
+    body = last[: match.start(1)].rstrip()
+    body = re.sub(r"[（(]\s*(?:(?:作者|文|记者|通讯员)\s*[：:/]\s*)?$", "", body).rstrip()
+    found.paragraphs[-1:] = [body] if body else []
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    text = (Path(__file__).parent / "data" / "surnames.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+
+
+def looks_like_name(text: str) -> bool:
+    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname."""
+    return NAME_RE.match(text) is not None and (text[:1] in surnames() or text[:2] in surnames())
+
+
+def take_column_tags(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """`人民论坛网评 | 标题` or `【基层一线】标题`: the column becomes a tag, not the title."""
+    match = COLUMN_RE.match(found.title)
+    if not match:
+        return
+    column, title = (match.group(1), match.group(2)) if match.group(1) else \
+        (match.group(3), match.group(4)) if match.group(3) else (match.group(6), match.group(5))
+    found.title = title.strip()
+    if column.strip() not in found.tags:
+        found.tags.insert(0, column.strip())
+
+
+def take_source(found: Extracted, rules: dict[str, Any]) -> None:
+    """Source from a `来源：` line, else a known name in the header or tags, else the DOI."""
+    if found.source:
+        found.source = rules["source_names"].get(found.source, found.source)
+        return
+    haystack = "\n".join([found.title, *found.tags, *found.paragraphs[:1], *found.paragraphs[-2:]])
+    for name, source in sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0])):
+        if name in haystack:
+            found.source = source
+            return
+    if found.doi:
+        for prefix, journal in sorted(rules["doi_journals"].items(), key=lambda item: -len(item[0])):
+            if found.doi.lower().startswith(prefix.lower()):
+                found.source = journal
+                return
+
+
+def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:
+    """A vocabulary term in the title, or at least twice in the body, becomes a tag."""
+    body = "\n".join(found.paragraphs)
+    for term in vocabulary:
+        if term not in found.tags and (term in found.title or body.count(term) >= 2):
+            found.tags.append(term)
+
+
+def take_summary(found: Extracted) -> None:
+    """The abstract if there is one, else the first paragraph cut at a sentence end."""
+    if found.summary:
+        found.summary = found.summary.strip()
+        return
+    first = next((p for p in found.paragraphs if is_body_text(p)), found.paragraphs[0] if found.paragraphs else "")
+    found.summary = cut_at_sentence(first, SUMMARY_MAX) or None
+
+
+def cut_at_sentence(text: str, limit: int) -> str:
+    """The longest run of whole sentences within `limit` chars; else a clause, with …"""
+    if len(text) <= limit:
+        return text
+    sentences = re.findall(f"[^{SENTENCE_END}]*[{SENTENCE_END}]+[{CLOSERS}]*", text)
+    kept = ""
+    for sentence in sentences:
+        if len(kept) + len(sentence) > limit:
+            break
+        kept += sentence
+    if kept:
+        return kept
+    clause = text[:limit]
+    cut = max(clause.rfind(mark) for mark in "，；、")
+    return (clause[:cut] if cut > limit // 3 else clause) + "……"
+
+
+def note_truncation(found: Extracted) -> None:
+    """A long last paragraph that stops mid-sentence was probably cut off by the scraper."""
+    last = found.paragraphs[-1] if found.paragraphs else ""
+    if len(last) > TITLE_MAX and not last.rstrip(CLOSERS).endswith(tuple(SENTENCE_END)):
+        found.review.append("正文：末段没有句末标点，原文可能被截断")

@@ -1,0 +1,134 @@
+"""Seeds -> content: decode, clean, extract metadata, write content/<slug>.md safely.
+
+A content file the curator has edited is never overwritten: each file carries a
+`fingerprint` of what ingest wrote, and a file that no longer matches it is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.blocks import to_blocks, to_markdown
+from digest.clean import clean_text
+from digest.clean.encoding import decode_raw
+from digest.clean.script import to_target_script
+from digest.config import Config
+from digest.errors import DigestError
+from digest.extract import extract
+from digest.schema import FrontMatter, dump_front_matter, read_document
+from digest.slug import slugify, unique_slug
+
+FINGERPRINT_LINE = re.compile(r"^fingerprint: .*\n", re.MULTILINE)
+
+
+@dataclass
+class SeedResult:
+    """What happened to one seed: created, updated, unchanged, kept (edited) or failed."""
+
+    seed: str
+    status: str
+    path: Path | None = None
+    review: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    results: list[SeedResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SeedResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def ingest(config: Config, force: bool = False) -> IngestReport:
+    """Ingest every file in the seeds folder, in name order; one failure does not stop the rest."""
+    seeds_dir, content_dir = config.dir("seeds"), config.dir("content")
+    if not seeds_dir.is_dir():
+        raise DigestError("seeds folder not found", seeds_dir)
+    content_dir.mkdir(parents=True, exist_ok=True)
+    existing = index_content(content_dir)
+    taken = {path.stem for path in content_dir.glob("*.md")}
+    report = IngestReport()
+    for seed in sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+        try:
+            report.results.append(ingest_one(seed, config, existing.get(seed.name), taken, force))
+        except DigestError as exc:
+            report.results.append(SeedResult(seed.name, "failed", error=str(exc)))
+    return report
+
+
+def index_content(content_dir: Path) -> dict[str, Path]:
+    """seed file name -> the content file made from it (found by its `seed` field)."""
+    index = {}
+    for path in sorted(content_dir.glob("*.md")):
+        try:
+            meta, _, _ = read_document(path)
+        except DigestError:
+            continue  # a broken content file is `check`'s business; ingest leaves it alone
+        if meta.seed:
+            index.setdefault(meta.seed, path)
+    return index
+
+
+def ingest_one(seed: Path, config: Config, existing: Path | None, taken: set[str], force: bool) -> SeedResult:
+    data = seed.read_bytes()
+    if existing is not None and not force and is_edited(existing):
+        return SeedResult(seed.name, "kept (edited)", existing)
+    meta, body = render_seed(data, seed, config)
+    meta.slug = existing.stem if existing is not None else unique_slug(slugify(meta.title), taken)
+    taken.add(meta.slug)
+    text = with_fingerprint(dump_front_matter(meta) + "\n" + body)
+    path = config.dir("content") / f"{meta.slug}.md"
+    if existing is not None and existing.read_text(encoding="utf-8") == text:
+        return SeedResult(seed.name, "unchanged", existing, meta.review)
+    write_atomic(path, text)
+    return SeedResult(seed.name, "updated" if existing is not None else "created", path, meta.review)
+
+
+def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, str]:
+    """Front-matter (slug not yet chosen) and Markdown body for one raw file."""
+    text = decode_raw(data, seed)
+    cleaned = clean_text(text, config.rules, config["script"])
+    found = extract(cleaned.text, config.rules)
+    if not found.paragraphs:
+        raise DigestError("no article text left after cleaning", seed)
+    meta = FrontMatter(
+        title=found.title, date=found.date, authors=found.authors, editor=found.editor,
+        source=found.source, source_url=found.source_url, tags=found.tags, summary=found.summary,
+        doi=found.doi, seed=seed.name, seed_sha256=hashlib.sha256(data).hexdigest(),
+        review=[to_target_script(note, config["script"]) for note in (*found.review, *cleaned.findings)])
+    return meta, to_markdown(to_blocks(found.paragraphs), found.references)
+
+
+def with_fingerprint(text: str) -> str:
+    """Fill the `fingerprint:` line with a hash of everything else in the file."""
+    return FINGERPRINT_LINE.sub(f"fingerprint: {_digest(text)}\n", text, count=1)
+
+
+def is_edited(path: Path) -> bool:
+    """True when the file no longer matches the fingerprint ingest wrote into it."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^fingerprint: (\S+)$", text, re.MULTILINE)
+    return match is None or match.group(1) != _digest(text)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(FINGERPRINT_LINE.sub("", text).encode("utf-8")).hexdigest()[:16]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

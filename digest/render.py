@@ -1,0 +1,138 @@
+"""Write the site: Jinja environment, one writer for every file, a temporary folder swapped in on success."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
+                    select_autoescape)
+
+from digest.config import Config
+from digest.content import load_articles
+from digest.errors import DigestError
+from digest.site import Page, plan_site
+from digest.urls import Route, Urls, atom_id
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build wrote: articles read, pages rendered, files written in all, and where."""
+
+    articles: int
+    pages: int
+    files: int
+    output: Path
+
+    def __str__(self) -> str:
+        return f"{self.articles} articles, {self.pages} pages, {self.files} files in {self.output}"
+
+
+def build_site(config: Config, drafts: bool = False) -> BuildReport:
+    """content/ -> site/: read every article, plan the pages, write them; site/ changes only on success."""
+    environment = make_environment(config)
+    articles = load_articles(config, drafts=drafts)
+    pages = plan_site(articles, config)
+    site_dir = config.dir("site")
+    with staging_folder(site_dir) as staging, template_errors(config.dir("templates")):
+        writer = Writer(staging)
+        for page in pages:
+            writer.write(page.path, render_page(environment, page).encode("utf-8"))
+        copy_static(writer, config.dir("static"))
+    return BuildReport(len(articles), len(pages), len(writer.written), site_dir)
+
+
+def make_environment(config: Config) -> Environment:
+    """Templates from the project's templates/, autoescaped, with `url_for` as the only URL maker."""
+    urls = Urls(config["base_url"])
+    environment = Environment(
+        loader=FileSystemLoader(config.dir("templates")),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.globals.update(url_for=urls.url_for, atom_id=atom_id, site=config.data)
+    return environment
+
+
+def render_page(environment: Environment, page: Page) -> str:
+    if page.template is None:
+        return page.text
+    return environment.get_template(page.template).render(**page.context, page=page)
+
+
+@contextmanager
+def template_errors(templates_dir: Path) -> Iterator[None]:
+    """Jinja's errors as DigestErrors naming the template file and line, like every other input error."""
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        raise DigestError(f"template error: {exc.message}", exc.filename, exc.lineno) from exc
+    except TemplateError as exc:
+        raise DigestError(f"template error: {exc}", *_template_frame(exc, templates_dir)) from exc
+
+
+def _template_frame(exc: Exception, templates_dir: Path) -> tuple[Path | None, int | None]:
+    """The innermost template line being rendered: Jinja gives its frames the template's file name."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if Path(frame.filename).is_relative_to(templates_dir):
+            return Path(frame.filename), frame.lineno
+    return None, None
+
+
+class Writer:
+    """The one way files get into the output folder; refuses to write the same path twice."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: set[str] = set()
+
+    def write(self, path: str, data: bytes) -> None:
+        if path in self.written:
+            raise DigestError(f"two pages would be written to the same file '{path}'")
+        self.written.add(path)
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def copy_static(writer: Writer, static_dir: Path) -> None:
+    """static/ -> site/static/, hidden files left out."""
+    if not static_dir.is_dir():
+        return
+    for source in sorted(static_dir.rglob("*")):
+        relative = source.relative_to(static_dir)
+        if source.is_file() and not any(part.startswith(".") for part in relative.parts):
+            writer.write(Route("static", relative.as_posix()).path, source.read_bytes())
+
+
+@contextmanager
+def staging_folder(site_dir: Path) -> Iterator[Path]:
+    """A new folder next to `site_dir` to build into; it replaces `site_dir` only if the block succeeds."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging)
+        raise
+    staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be read by a web server
+    swap_in(staging, site_dir)
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Two renames, so site/ is never half-written; the old tree is deleted after."""
+    old = staging.with_name(staging.name.replace("-new-", "-old-"))
+    if site_dir.exists():
+        os.rename(site_dir, old)
+    os.rename(staging, site_dir)
+    if old.exists():
+        shutil.rmtree(old)

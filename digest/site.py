@@ -1,0 +1,227 @@
+"""Plan the site: [Article] -> [Page], every file the build writes and the data its template gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from digest.config import Config
+from digest.content import Article
+from digest.slug import slugify, unique_slug
+from digest.urls import Route
+
+SITEMAP_TEMPLATES = ("list.html", "article.html", "terms.html", "archive.html")
+EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: rendered from `template` with `context`, or literal `text` when template is None."""
+
+    route: Route
+    template: str | None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    updated: dt.date | None = None
+    text: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.route.path
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or a source, with its ASCII slug and its articles in site order."""
+
+    kind: str
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article with its tags and source resolved to terms, as lists and pages show it."""
+
+    article: Article
+    tags: tuple[Term, ...]
+    source: Term
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page `number` of `count` of a paginated list at Route(kind, key)."""
+
+    kind: str
+    key: str | None
+    number: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An Atom feed: the site's, or one tag's or source's (`term`)."""
+
+    route: Route
+    alternate: Route
+    term: Term | None
+    articles: tuple[Article, ...]
+    updated: dt.date
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Articles in site order, with every tag and source they name."""
+
+    articles: tuple[Article, ...]
+    tags: dict[str, Term]
+    sources: dict[str, Term]
+    entries: dict[str, Entry]
+
+    def entries_of(self, articles: Iterable[Article]) -> list[Entry]:
+        return [self.entries[article.slug] for article in articles]
+
+
+def plan_site(articles: list[Article], config: Config) -> list[Page]:
+    """Every page of the site, in a fixed order; the sitemap last, since it lists the others."""
+    catalog = make_catalog(articles, config["unknown_source"])
+    size = config["page_size"]
+    pages = [
+        *article_pages(catalog, config["related_count"]),
+        *list_pages(catalog, None, size),
+        *term_pages(catalog, size),
+        archive_page(catalog),
+        *feed_pages(catalog, config["feed_entries"]),
+        Page(Route("not_found"), "404.html"),
+        Page(Route("robots"), "robots.txt"),
+        *host_files(config["domain"]),
+    ]
+    return [*pages, sitemap_page(pages)]
+
+
+def make_catalog(articles: list[Article], unknown_source: str) -> Catalog:
+    """Index the articles by tag and by source; articles of no known source share one group."""
+    ordered = tuple(sorted(articles, key=lambda article: article.sort_key))
+    source_of = {article.slug: article.source or unknown_source for article in ordered}
+    tags = group_terms("tag", ordered, lambda article: article.tags)
+    sources = group_terms("source", ordered, lambda article: (source_of[article.slug],))
+    entries = {
+        article.slug: Entry(article, tuple(tags[name] for name in article.tags), sources[source_of[article.slug]])
+        for article in ordered
+    }
+    return Catalog(ordered, tags, sources, entries)
+
+
+def group_terms(kind: str, articles: tuple[Article, ...],
+                names_of: Callable[[Article], Iterable[str]]) -> dict[str, Term]:
+    """name -> Term; slugs are pinyin, made unique in the order of (slug, name)."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for name in names_of(article):
+            members[name].append(article)
+    terms: dict[str, Term] = {}
+    taken: set[str] = set()
+    for name in sorted(members, key=lambda name: (slugify(name), name)):
+        slug = unique_slug(slugify(name), taken)
+        taken.add(slug)
+        terms[name] = Term(kind, name, slug, tuple(members[name]))
+    return terms
+
+
+def ranked(terms: dict[str, Term]) -> list[Term]:
+    """Most articles first, then by slug."""
+    return sorted(terms.values(), key=lambda term: (-len(term.articles), term.slug))
+
+
+def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
+    articles = catalog.articles
+    for index, article in enumerate(articles):
+        newer = articles[index - 1] if index > 0 else None
+        older = articles[index + 1] if index + 1 < len(articles) else None
+        context = {
+            "entry": catalog.entries[article.slug],
+            "newer": catalog.entries[newer.slug] if newer else None,
+            "older": catalog.entries[older.slug] if older else None,
+            "related": catalog.entries_of(related_articles(article, catalog, related_count)),
+        }
+        yield Page(Route("article", article.slug), "article.html", context, updated=article.date)
+
+
+def related_articles(article: Article, catalog: Catalog, count: int) -> list[Article]:
+    """Articles sharing the most tags with `article`, then newest first."""
+    shared: dict[str, int] = defaultdict(int)
+    others: dict[str, Article] = {}
+    for name in article.tags:
+        for other in catalog.tags[name].articles:
+            if other.slug != article.slug:
+                shared[other.slug] += 1
+                others[other.slug] = other
+    best = sorted(others.values(), key=lambda other: (-shared[other.slug], other.sort_key))
+    return best[:count]
+
+
+def term_pages(catalog: Catalog, size: int) -> Iterator[Page]:
+    """The index of all tags and each tag's pages, then the same for sources."""
+    for index_kind, kind, terms in (("tags", "tag", catalog.tags), ("sources", "source", catalog.sources)):
+        yield Page(Route(index_kind), "terms.html", {"kind": kind, "terms": ranked(terms)})
+        for term in ranked(terms):
+            yield from list_pages(catalog, term, size)
+
+
+def list_pages(catalog: Catalog, term: Term | None, size: int) -> list[Page]:
+    """The home page (term None) or a tag's or source's page, split `size` entries a page."""
+    kind, key = (term.kind, term.slug) if term else ("home", None)
+    articles = term.articles if term else catalog.articles
+    chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
+    return [
+        Page(Route(kind, key, number), "list.html",
+             {"term": term, "entries": catalog.entries_of(chunk), "pager": Pager(kind, key, number, len(chunks)),
+              "feed": feed_route(term)},
+             updated=newest_date(chunk))
+        for number, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def feed_route(term: Term | None) -> Route:
+    return Route(f"{term.kind}_feed", term.slug) if term else Route("feed")
+
+
+def newest_date(articles: Iterable[Article]) -> dt.date | None:
+    return max((article.date for article in articles if article.date), default=None)
+
+
+def archive_page(catalog: Catalog) -> Page:
+    """All dated articles grouped by year, then month; undated ones after them."""
+    dated = [entry for entry in catalog.entries_of(catalog.articles) if entry.article.date]
+    years = [
+        (year, [(month, list(entries)) for month, entries in groupby(in_year, key=lambda e: e.article.date.month)])
+        for year, in_year in groupby(dated, key=lambda e: e.article.date.year)
+    ]
+    undated = [entry for entry in catalog.entries_of(catalog.articles) if not entry.article.date]
+    return Page(Route("archive"), "archive.html", {"years": years, "undated": undated},
+                updated=newest_date(catalog.articles))
+
+
+def feed_pages(catalog: Catalog, entries: int) -> Iterator[Page]:
+    """The site's feed, then one per tag and per source; `updated` is their newest article's date."""
+    terms = [None, *ranked(catalog.tags), *ranked(catalog.sources)]
+    for term in terms:
+        articles = (term.articles if term else catalog.articles)[:entries]
+        alternate = Route(term.kind, term.slug) if term else Route("home")
+        feed = Feed(feed_route(term), alternate, term, articles, newest_date(articles) or EPOCH)
+        yield Page(feed.route, "feed.xml", {"feed": feed}, updated=feed.updated)
+
+
+def host_files(domain: str | None) -> list[Page]:
+    """GitHub Pages: serve files as they are (no Jekyll), and the custom domain if there is one."""
+    cname = [Page(Route("file", "CNAME"), None, text=f"{domain}\n")] if domain else []
+    return [Page(Route("file", ".nojekyll"), None), *cname]
+
+
+def sitemap_page(pages: list[Page]) -> Page:
+    listed = [page for page in pages if page.template in SITEMAP_TEMPLATES]
+    return Page(Route("sitemap"), "sitemap.xml", {"pages": listed})

@@ -1,0 +1,80 @@
+"""The site's URL layout in one table, and `url_for`, the one function that turns a route into a URL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from digest.errors import DigestError
+
+# kind -> location under the base URL. Locations ending in "/" are pretty URLs (an index.html).
+ROUTES = {
+    "home": "",
+    "article": "articles/{key}/",
+    "tags": "tags/",
+    "tag": "tags/{key}/",
+    "tag_feed": "tags/{key}/feed.xml",
+    "sources": "sources/",
+    "source": "sources/{key}/",
+    "source_feed": "sources/{key}/feed.xml",
+    "archive": "archive/",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "not_found": "404.html",
+    "static": "static/{key}",
+    "file": "{key}",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One output of the site: a kind from ROUTES, its key (a slug), and a page number for lists."""
+
+    kind: str
+    key: str | None = None
+    page: int = 1
+
+    @property
+    def location(self) -> str:
+        """Where the route lives relative to the base URL, e.g. `tags/jing-ji/page/2/`."""
+        location = ROUTES[self.kind].format(key=self.key)
+        if self.page == 1:
+            return location
+        if location and not location.endswith("/"):
+            raise ValueError(f"route {self.kind!r} has no numbered pages")
+        return f"{location}page/{self.page}/"
+
+    @property
+    def path(self) -> str:
+        """The file written for the route, relative to the site folder."""
+        location = self.location
+        return location + "index.html" if location == "" or location.endswith("/") else location
+
+
+class Urls:
+    """Knows the base URL; every link, asset, feed and sitemap entry is made here."""
+
+    def __init__(self, base_url: str):
+        parts = urlsplit(base_url)
+        if not (base_url.startswith("/") or (parts.scheme in ("http", "https") and parts.netloc)):
+            raise DigestError(f"setting 'base_url' must be a path like /digest/ or an http(s) URL, "
+                              f"not {base_url!r}")
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_path = urlsplit(self.base_url).path
+
+    @property
+    def is_absolute(self) -> bool:
+        return not self.base_url.startswith("/")
+
+    def url_for(self, kind: str, key: str | None = None, page: int = 1, absolute: bool = False) -> str:
+        """`/digest/articles/x/` for pages; with absolute=True the full base URL is the prefix
+        (feeds and sitemap), which is still a path when base_url is only a path."""
+        prefix = self.base_url if absolute else self.base_path
+        return prefix + Route(kind, key, page).location
+
+
+def atom_id(kind: str, key: str | None = None) -> str:
+    """An Atom id for a feed or entry that stays the same when the site moves to another base URL."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'digest:' + Route(kind, key).location)}"

@@ -1,0 +1,54 @@
+"""Shared test helpers: fixture mini-projects copied into a temporary folder, and site snapshots."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, load_config
+from digest.render import build_site
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SUB_PATH_URL = "https://user.github.io/digest/"
+
+
+def make_project(folder: Path, case: str = "basic") -> Path:
+    """A copy of tests/fixtures/<case> using the repository's templates and static files."""
+    project = folder / case
+    shutil.copytree(TESTS / "fixtures" / case, project)
+    for name in ("templates", "static"):
+        if not (project / name).exists():
+            (project / name).symlink_to(REPO / name)
+    return project
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def built(folder: Path, base_url: str = "/", drafts: bool = False) -> Config:
+    config = load_config(make_project(folder) / "config.yaml").with_overrides(base_url=base_url)
+    build_site(config, drafts=drafts)
+    return config
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def root_site(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The basic fixture built once at a domain root (base_url "/")."""
+    return built(tmp_path_factory.mktemp("root"))
+
+
+@pytest.fixture(scope="session")
+def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The basic fixture built once under a sub-path with an absolute base URL."""
+    return built(tmp_path_factory.mktemp("sub"), SUB_PATH_URL)

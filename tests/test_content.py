@@ -1,0 +1,160 @@
+"""digest.content: content files -> Articles (safe HTML, heading ids, reading time, slugs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.config import load_config
+from digest.content import (ArticleReader, count_han, is_safe_url, load_articles, reading_minutes,
+                            split_references, summarize)
+from digest.errors import DigestError
+
+REFERENCE_LABELS = ["参考文献", "References"]
+
+
+def write_article(folder: Path, name: str, body: str, front: str = "title: 标题\ndate: 2024-05-01\n") -> Path:
+    path = folder / name
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return path
+
+
+def read(tmp_path: Path, body: str, **kwargs) -> object:
+    return ArticleReader(REFERENCE_LABELS).read(write_article(tmp_path, "a.md", body, **kwargs))
+
+
+def heading_ids(html: str) -> list[str]:
+    return re.findall(r'<h[1-6] id="([^"]*)"', html)
+
+
+def test_reading_time_counts_han_characters_not_english_words():
+    assert count_han("经济，形势 economy grows 平稳。") == 6
+    assert count_han("English words " * 500) == 0
+    assert reading_minutes(800, 400) == 2
+    assert reading_minutes(801, 400) == 3
+    assert reading_minutes(0, 400) == 1
+
+
+def test_article_counts_han_characters_of_the_body_only(tmp_path):
+    article = read(tmp_path, "一二三四五 six seven\n\n## 参考文献\n\n1. 六七八\n")
+    assert article.han_count == 5
+    assert article.reading_minutes == 1
+    assert "六七八" in article.references_html and "六七八" not in article.body_html
+
+
+def test_chinese_headings_get_unique_non_empty_pinyin_ids(tmp_path):
+    article = read(tmp_path, "## 背景\n\n## 背景\n\n### 小结：要点\n\n## ？？\n\n## main\n")
+    ids = heading_ids(article.body_html)
+    assert ids == ["bei-jing", "bei-jing-2", "xiao-jie-yao-dian", "section", "main-2"]
+    assert [(h.level, h.text, h.id) for h in article.toc][:3] == [
+        (2, "背景", "bei-jing"), (2, "背景", "bei-jing-2"), (3, "小结：要点", "xiao-jie-yao-dian")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="背景经济政策小结一二 AbC1？：*-", min_size=1, max_size=8)
+                .filter(lambda text: text.strip(" *-")), min_size=1, max_size=6))
+def test_heading_ids_are_always_unique_and_non_empty(titles):
+    reader = ArticleReader(REFERENCE_LABELS)
+    html, toc = reader.render("\n\n".join(f"## {title.strip()}" for title in titles))
+    ids = heading_ids(html)
+    assert len(ids) == len(set(ids)) == len(toc)
+    assert all(ids)
+
+
+def test_raw_html_and_script_urls_stay_text(tmp_path):
+    article = read(tmp_path, '<script>alert(1)</script>\n\n<div onclick="x()">正文</div>\n\n'
+                             "行内 <b>粗</b>，[坏](javascript:alert(1))，[好](https://example.com/)\n")
+    assert "<script" not in article.body_html and "&lt;script&gt;" in article.body_html
+    assert "<div" not in article.body_html and "<b>" not in article.body_html
+    assert "javascript" not in article.body_html
+    assert '<a href="https://example.com/">好</a>' in article.body_html
+
+
+def test_ingest_escapes_show_as_the_plain_characters(tmp_path):
+    article = read(tmp_path, r"\*星号\*，\#井号，\<b\>尖括号，\[方括号\]，&lt;i>实体&amp;" + "\n")
+    assert "<p>*星号*，#井号，&lt;b&gt;尖括号，[方括号]，&lt;i&gt;实体&amp;</p>" in article.body_html
+    assert "\\" not in article.body_html
+
+
+@pytest.mark.parametrize("url, safe", [
+    ("https://example.com/", True), ("/articles/x/", True), ("#bei-jing", True), ("mailto:a@b.c", True),
+    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("java\tscript:x", False),
+    ("&#106;avascript:x", False), ("data:text/html,x", False),
+])
+def test_is_safe_url(url, safe):
+    assert is_safe_url(url) is safe
+
+
+def test_references_are_split_from_the_body():
+    text, references = split_references("正文\n\n## 参考文献\n\n1. 甲\n", REFERENCE_LABELS)
+    assert text == "正文\n\n" and references.strip() == "1. 甲"
+    assert split_references("## 参考文献综述\n\n正文", REFERENCE_LABELS)[1] == ""
+
+
+def test_summary_is_the_first_paragraph_when_front_matter_has_none(tmp_path):
+    assert summarize("## 标题\n\n第一段\\*内容\\*。\n第二行。\n\n第二段") == "第一段*内容*。 第二行。"
+    assert summarize("&lt;b>甲&amp;乙\\[注\\]") == "<b>甲&乙[注]"
+    assert summarize("长" * 200).endswith("…")
+    assert read(tmp_path, "正文第一段。\n", front="title: 标\nsummary: 手写摘要\n").summary == "手写摘要"
+
+
+def test_slug_comes_from_front_matter_or_file_name(tmp_path):
+    reader = ArticleReader(REFERENCE_LABELS)
+    assert reader.read(write_article(tmp_path, "my-file.md", "正文")).slug == "my-file"
+    assert reader.read(write_article(tmp_path, "中文名.md", "正文")).slug == "zhong-wen-ming"
+    named = write_article(tmp_path, "other.md", "正文", front="title: 标\nslug: chosen\n")
+    assert reader.read(named).slug == "chosen"
+
+
+def test_source_url_is_linked_only_when_it_is_a_web_address(tmp_path):
+    linked = read(tmp_path, "正", front="title: 标\nsource_url: https://example.com/a\ndoi: 10.1/x y\n")
+    assert linked.source_link == "https://example.com/a"
+    assert linked.doi_url == "https://doi.org/10.1/x%20y"
+    assert read(tmp_path, "正", front="title: 标\nsource_url: javascript:x\n").source_link is None
+
+
+def project_config(tmp_path: Path):
+    (tmp_path / "config.yaml").write_text("title: 测试\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    return load_config(tmp_path / "config.yaml")
+
+
+def test_load_articles_sorts_newest_first_then_by_slug_and_leaves_out_drafts(tmp_path):
+    config = project_config(tmp_path)
+    content = tmp_path / "content"
+    write_article(content, "b.md", "正", front="title: B\ndate: 2024-01-02\n")
+    write_article(content, "a.md", "正", front="title: A\ndate: 2024-01-02\n")
+    write_article(content, "c.md", "正", front="title: C\ndate: 2024-03-01\n")
+    write_article(content, "undated.md", "正", front="title: U\n")
+    write_article(content, "draft.md", "正", front="title: D\ndate: 2025-01-01\ndraft: true\n")
+    assert [a.slug for a in load_articles(config)] == ["c", "a", "b", "undated"]
+    assert [a.slug for a in load_articles(config, drafts=True)][0] == "draft"
+
+
+def test_duplicate_slug_names_the_second_file_and_its_line(tmp_path):
+    config = project_config(tmp_path)
+    content = tmp_path / "content"
+    write_article(content, "first.md", "正", front="title: A\n")
+    write_article(content, "second.md", "正", front="title: B\ndate: 2024-01-01\nslug: first\n")
+    with pytest.raises(DigestError) as caught:
+        load_articles(config)
+    assert caught.value.path == content / "second.md" and caught.value.line == 4
+    assert "first.md" in caught.value.message
+
+
+def test_a_missing_content_folder_is_an_error_not_an_empty_site(tmp_path):
+    config = project_config(tmp_path)
+    (tmp_path / "content").rmdir()
+    with pytest.raises(DigestError, match="content folder not found"):
+        load_articles(config)
+
+
+def test_hidden_files_such_as_editor_locks_are_not_articles(tmp_path):
+    config = project_config(tmp_path)
+    write_article(tmp_path / "content", "a.md", "正")
+    (tmp_path / "content" / ".#a.md").symlink_to(tmp_path / "nowhere")
+    assert [article.slug for article in load_articles(config)] == ["a"]

@@ -1,0 +1,116 @@
+"""digest.site: [Article] -> [Page]: lists, terms, related articles, archive, feeds, sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import make_project
+from digest.config import load_config
+from digest.content import load_articles
+from digest.site import group_terms, make_catalog, plan_site
+from digest.urls import Route
+
+
+@pytest.fixture
+def config(tmp_path):
+    return load_config(make_project(tmp_path) / "config.yaml")
+
+
+def plan(config, drafts=False):
+    return {page.path: page for page in plan_site(load_articles(config, drafts=drafts), config)}
+
+
+def test_every_page_has_its_own_path_and_the_sitemap_comes_last(config):
+    pages = plan_site(load_articles(config), config)
+    assert len({page.path for page in pages}) == len(pages)
+    assert pages[-1].path == "sitemap.xml"
+
+
+def test_home_is_paginated_newest_first(config):
+    pages = plan(config)
+    slugs = [entry.article.slug for path in ("index.html", "page/2/index.html", "page/3/index.html")
+             for entry in pages[path].context["entries"]]
+    assert slugs == ["zhong-guo-jing-ji", "xss", "english", "wu-lai-yuan", "wu-ri-qi"]
+    assert pages["page/2/index.html"].context["pager"].count == 3
+    assert "page/4/index.html" not in pages
+
+
+def test_tag_pages_are_paginated_and_drafts_only_count_when_asked_for(config):
+    assert "tags/jing-ji/page/2/index.html" not in plan(config)
+    with_drafts = plan(config, drafts=True)
+    assert [e.article.slug for e in with_drafts["tags/jing-ji/page/2/index.html"].context["entries"]] == [
+        "wu-lai-yuan"]
+
+
+def test_articles_without_a_source_are_grouped_under_the_unknown_source(config):
+    pages = plan(config)
+    terms = {term.name: term for term in pages["sources/index.html"].context["terms"]}
+    assert [a.slug for a in terms["未知来源"].articles] == ["wu-lai-yuan"]
+    assert terms["未知来源"].slug == "wei-zhi-lai-yuan"
+    assert pages["articles/wu-lai-yuan/index.html"].context["entry"].source.name == "未知来源"
+
+
+def test_terms_are_listed_by_count_then_slug_with_ascii_slugs(config):
+    terms = plan(config)["tags/index.html"].context["terms"]
+    assert [(t.name, t.slug, len(t.articles)) for t in terms] == [
+        ("经济", "jing-ji", 2), ("社会", "she-hui", 2), ("政策", "zheng-ce", 2)]
+
+
+def test_term_slugs_are_unique_when_names_slugify_alike(config):
+    articles = load_articles(config)
+    terms = group_terms("tag", tuple(articles), lambda article: ("AI", "ai") if article.slug == "xss" else ())
+    assert sorted(term.slug for term in terms.values()) == ["ai", "ai-2"]
+
+
+def test_related_articles_share_tags_most_first_then_newest(config):
+    context = plan(config)["articles/zhong-guo-jing-ji/index.html"].context
+    assert [entry.article.slug for entry in context["related"]] == ["xss", "wu-lai-yuan"]
+    assert context["newer"] is None and context["older"].article.slug == "xss"
+
+
+def test_archive_groups_by_year_and_month_with_undated_last(config):
+    context = plan(config)["archive/index.html"].context
+    grouped = [(year, [(month, [e.article.slug for e in entries]) for month, entries in months])
+               for year, months in context["years"]]
+    assert grouped == [(2024, [(5, ["zhong-guo-jing-ji", "xss"]), (1, ["english"])]),
+                       (2023, [(12, ["wu-lai-yuan"])])]
+    assert [e.article.slug for e in context["undated"]] == ["wu-ri-qi"]
+
+
+def test_feeds_are_updated_as_of_their_newest_article(config):
+    pages = plan(config)
+    assert pages["feed.xml"].context["feed"].updated == dt.date(2024, 5, 26)
+    assert pages["tags/she-hui/feed.xml"].context["feed"].updated == dt.date(2024, 5, 20)
+    assert pages["sources/wei-zhi-lai-yuan/feed.xml"].context["feed"].updated == dt.date(2023, 12, 1)
+
+
+def test_sitemap_lists_every_article_and_list_page_but_not_the_404(config):
+    listed = {page.route for page in plan(config)["sitemap.xml"].context["pages"]}
+    assert {Route("article", slug) for slug in ("zhong-guo-jing-ji", "xss", "english", "wu-lai-yuan",
+                                                "wu-ri-qi")} <= listed
+    assert Route("home", None, 3) in listed and Route("not_found") not in listed
+
+
+def test_custom_domain_and_nojekyll_files(config):
+    pages = plan(config)
+    assert pages["CNAME"].text == "digest.example.org\n"
+    assert pages[".nojekyll"].text == ""
+
+
+def test_no_cname_without_a_domain(tmp_path):
+    project = make_project(tmp_path)
+    text = (project / "config.yaml").read_text(encoding="utf-8").replace("domain: digest.example.org\n", "")
+    (project / "config.yaml").write_text(text, encoding="utf-8")
+    assert "CNAME" not in plan(load_config(project / "config.yaml"))
+
+
+def test_an_empty_site_still_has_a_home_page_and_feeds(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "config.yaml").write_text("title: 空\n", encoding="utf-8")
+    config = load_config(tmp_path / "config.yaml")
+    pages = plan(config)
+    assert pages["index.html"].context["entries"] == []
+    assert pages["feed.xml"].context["feed"].updated == dt.date(1970, 1, 1)
+    assert make_catalog([], "未知来源").tags == {}
