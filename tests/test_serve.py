@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SUB_PATH_URL, make_project
+from conftest import REPO, SUB_PATH_URL
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.schema import read_document
