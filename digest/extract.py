@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from digest.schema import FrontMatter
+
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》"
@@ -33,20 +35,11 @@ TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2
 
 @dataclass
 class Extracted:
-    """What the extractor found, and the body paragraphs left once metadata is taken out."""
+    """The front-matter found, and the body paragraphs and references left once it is out."""
 
-    title: str = ""
-    date: dt.date | None = None
-    authors: list[str] = field(default_factory=list)
-    editor: str | None = None
-    source: str | None = None
-    source_url: str | None = None
-    tags: list[str] = field(default_factory=list)
-    summary: str | None = None
-    doi: str | None = None
-    references: list[str] = field(default_factory=list)
+    meta: FrontMatter = field(default_factory=lambda: FrontMatter(title=""))
     paragraphs: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
 
 def extract(text: str, rules: dict[str, Any]) -> Extracted:
@@ -97,21 +90,21 @@ def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> tuple[str |
 
 def _store_label(found: Extracted, kind: str, value: str) -> None:
     if kind == "abstract":
-        found.summary = found.summary or value
+        found.meta.summary = found.meta.summary or value
     elif kind == "tags":
-        found.tags += [t for t in split_list(value) if t not in found.tags]
+        found.meta.tags += [t for t in split_list(value) if t not in found.meta.tags]
     elif kind == "editor":
-        found.editor = found.editor or "、".join(split_list(value))
+        found.meta.editor = found.meta.editor or "、".join(split_list(value))
     elif kind == "author":
-        found.authors += [a for a in split_names(value) if a not in found.authors]
+        found.meta.authors += [a for a in split_names(value) if a not in found.meta.authors]
     elif kind == "ignored":
         return
     elif kind == "source":
         url = URL_RE.search(value)
         if url:
-            found.source_url = found.source_url or url.group(0)
+            found.meta.source_url = found.meta.source_url or url.group(0)
             value = URL_RE.sub("", value).strip(" ：:")
-        found.source = found.source or (value or None)
+        found.meta.source = found.meta.source or (value or None)
 
 
 def split_list(value: str) -> list[str]:
@@ -140,7 +133,7 @@ def take_doi(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN + 2]):
         match = DOI_RE.search(paragraph)
         if match:
-            found.doi = match.group(1).rstrip(".")
+            found.meta.doi = match.group(1).rstrip(".")
             if len(DOI_RE.sub("", paragraph).strip()) < 4:
                 del found.paragraphs[index]
             return
@@ -150,15 +143,15 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """The first title-like line; a repeated headline just after it is dropped."""
     for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
         if looks_like_title(paragraph):
-            found.title = paragraph.strip()
+            found.meta.title = paragraph.strip()
             del found.paragraphs[index]
-            if found.paragraphs[index:index + 1] == [found.title]:
+            if found.paragraphs[index:index + 1] == [found.meta.title]:
                 del found.paragraphs[index]
             return
         if is_body_text(paragraph):
             break
-    found.title = guess_title(found.paragraphs)
-    found.review.append("标题：原文没有标题行，已用首句推测，请核对")
+    found.meta.title = guess_title(found.paragraphs)
+    found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
 
 
 def looks_like_title(paragraph: str) -> bool:
@@ -184,8 +177,8 @@ def guess_title(paragraphs: list[str]) -> str:
 
 def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """Short name lines under the title (`李海燕`), and an affiliation line after them."""
-    while found.paragraphs and not found.authors and _names_line(found.paragraphs[0]):
-        found.authors = split_names(found.paragraphs.pop(0))
+    while found.paragraphs and not found.meta.authors and _names_line(found.paragraphs[0]):
+        found.meta.authors = split_names(found.paragraphs.pop(0))
         if found.paragraphs and _affiliation_line(found.paragraphs[0]):
             found.paragraphs.pop(0)
 
@@ -209,9 +202,9 @@ def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         if date is None or WEEKDAY_RE.search(paragraph):
             del found.paragraphs[index]
             return take_date(found, labels)
-        found.date = date
+        found.meta.date = date
         rest = _names_after_date(paragraph[match.end():])
-        found.authors += [a for a in rest if a not in found.authors]
+        found.meta.authors += [a for a in rest if a not in found.meta.authors]
         del found.paragraphs[index]
         return
 
@@ -246,7 +239,7 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
     names = split_names(match.group(1))
     if not labelled and not all(looks_like_name(name) for name in names):
         return
-    found.authors += [a for a in names if a not in found.authors]
+    found.meta.authors += [a for a in names if a not in found.meta.authors]
     body = last[: match.start(1)].rstrip()
     body = re.sub(r"[（(]\s*(?:(?:作者|文|记者|通讯员)\s*[：:/]\s*)?$", "", body).rstrip()
     found.paragraphs[-1:] = [body] if body else []
@@ -265,30 +258,30 @@ def looks_like_name(text: str) -> bool:
 
 def take_column_tags(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """`人民论坛网评 | 标题` or `【基层一线】标题`: the column becomes a tag, not the title."""
-    match = COLUMN_RE.match(found.title)
+    match = COLUMN_RE.match(found.meta.title)
     if not match:
         return
     column, title = (match.group(1), match.group(2)) if match.group(1) else \
         (match.group(3), match.group(4)) if match.group(3) else (match.group(6), match.group(5))
-    found.title = title.strip()
-    if column.strip() not in found.tags:
-        found.tags.insert(0, column.strip())
+    found.meta.title = title.strip()
+    if column.strip() not in found.meta.tags:
+        found.meta.tags.insert(0, column.strip())
 
 
 def take_source(found: Extracted, rules: dict[str, Any]) -> None:
     """Source from a `来源：` line, else a known name in the header or tags, else the DOI."""
-    if found.source:
-        found.source = rules["source_names"].get(found.source, found.source)
+    if found.meta.source:
+        found.meta.source = rules["source_names"].get(found.meta.source, found.meta.source)
         return
-    haystack = "\n".join([found.title, *found.tags, *found.paragraphs[:1], *found.paragraphs[-2:]])
+    haystack = "\n".join([found.meta.title, *found.meta.tags, *found.paragraphs[:1], *found.paragraphs[-2:]])
     for name, source in sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0])):
         if name in haystack:
-            found.source = source
+            found.meta.source = source
             return
-    if found.doi:
+    if found.meta.doi:
         for prefix, journal in sorted(rules["doi_journals"].items(), key=lambda item: -len(item[0])):
-            if found.doi.lower().startswith(prefix.lower()):
-                found.source = journal
+            if found.meta.doi.lower().startswith(prefix.lower()):
+                found.meta.source = journal
                 return
 
 
@@ -296,17 +289,17 @@ def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:
     """A vocabulary term in the title, or at least twice in the body, becomes a tag."""
     body = "\n".join(found.paragraphs)
     for term in vocabulary:
-        if term not in found.tags and (term in found.title or body.count(term) >= 2):
-            found.tags.append(term)
+        if term not in found.meta.tags and (term in found.meta.title or body.count(term) >= 2):
+            found.meta.tags.append(term)
 
 
 def take_summary(found: Extracted) -> None:
     """The abstract if there is one, else the first paragraph cut at a sentence end."""
-    if found.summary:
-        found.summary = found.summary.strip()
+    if found.meta.summary:
+        found.meta.summary = found.meta.summary.strip()
         return
     first = next((p for p in found.paragraphs if is_body_text(p)), found.paragraphs[0] if found.paragraphs else "")
-    found.summary = cut_at_sentence(first, SUMMARY_MAX) or None
+    found.meta.summary = cut_at_sentence(first, SUMMARY_MAX) or None
 
 
 def cut_at_sentence(text: str, limit: int) -> str:
@@ -330,4 +323,4 @@ def note_truncation(found: Extracted) -> None:
     """A long last paragraph that stops mid-sentence was probably cut off by the scraper."""
     last = found.paragraphs[-1] if found.paragraphs else ""
     if len(last) > TITLE_MAX and not last.rstrip(CLOSERS).endswith(tuple(SENTENCE_END)):
-        found.review.append("正文：末段没有句末标点，原文可能被截断")
+        found.meta.review.append("正文：末段没有句末标点，原文可能被截断")

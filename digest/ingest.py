@@ -98,11 +98,9 @@ def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, s
     found = extract(cleaned.text, config.rules)
     if not found.paragraphs:
         raise DigestError("no article text left after cleaning", seed)
-    meta = FrontMatter(
-        title=found.title, date=found.date, authors=found.authors, editor=found.editor,
-        source=found.source, source_url=found.source_url, tags=found.tags, summary=found.summary,
-        doi=found.doi, seed=seed.name, seed_sha256=hashlib.sha256(data).hexdigest(),
-        review=[to_target_script(note, config["script"]) for note in (*found.review, *cleaned.findings)])
+    meta = found.meta
+    meta.seed, meta.seed_sha256 = seed.name, hashlib.sha256(data).hexdigest()
+    meta.review = [to_target_script(note, config["script"]) for note in (*meta.review, *cleaned.findings)]
     return meta, to_markdown(to_blocks(found.paragraphs), found.references)
 
 

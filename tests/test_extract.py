@@ -17,101 +17,101 @@ def run(*paragraphs, rules=RULES):
 
 def test_title_then_date_line_with_category_word():
     found = run("把握核心推进工作", "General 更新 2024年05月26日", BODY)
-    assert found.title == "把握核心推进工作"
-    assert found.date == dt.date(2024, 5, 26)
+    assert found.meta.title == "把握核心推进工作"
+    assert found.meta.date == dt.date(2024, 5, 26)
     assert found.paragraphs == [BODY]
 
 
 def test_no_title_line_guesses_from_first_sentence_and_asks_for_review():
     found = run(BODY, BODY.replace("第一", "第二"))
-    assert found.title == "这是正文的第一段，讲述了一个很长的故事"  # whole clauses, at most 32 chars
-    assert any("标题" in note for note in found.review)
+    assert found.meta.title == "这是正文的第一段，讲述了一个很长的故事"  # whole clauses, at most 32 chars
+    assert any("标题" in note for note in found.meta.review)
     assert found.paragraphs[0] == BODY
 
 
 def test_column_prefix_becomes_tag():
     found = run("人民论坛网评 | 念好“三字诀”", BODY)
-    assert found.title == "念好“三字诀”"
-    assert found.tags[0] == "人民论坛网评"
+    assert found.meta.title == "念好“三字诀”"
+    assert found.meta.tags[0] == "人民论坛网评"
 
 
 @pytest.mark.parametrize("title", ["【基层一线】乡村新貌", "乡村新貌【基层一线】"])
 def test_bracketed_column_tag_around_title(title):
     found = run(title, BODY)
-    assert (found.title, found.tags[:1]) == ("乡村新貌", ["基层一线"])
+    assert (found.meta.title, found.meta.tags[:1]) == ("乡村新貌", ["基层一线"])
 
 
 def test_byline_name_and_affiliation_under_title():
     found = run("浅谈示范基地的作用", "李海燕", "中共某市某区委党校", "DOI:10.12238/er.v3i10.3312", BODY)
-    assert found.authors == ["李海燕"]
-    assert found.doi == "10.12238/er.v3i10.3312"
+    assert found.meta.authors == ["李海燕"]
+    assert found.meta.doi == "10.12238/er.v3i10.3312"
     assert found.paragraphs == [BODY]
 
 
 def test_abstract_and_keywords_become_summary_and_tags():
     found = run("论文题目在这里", "[摘要] 本文讨论示范点的作用。", "[关键词] 党建示范基地； 作用； 创新", BODY)
-    assert found.summary == "本文讨论示范点的作用。"
-    assert found.tags == ["党建示范基地", "作用", "创新"]
+    assert found.meta.summary == "本文讨论示范点的作用。"
+    assert found.meta.tags == ["党建示范基地", "作用", "创新"]
 
 
 def test_trailing_labelled_author_and_editor_and_tags():
     found = run("标题行在这里", BODY + "（作者：郭素娇）", "[责任编辑：赵光菊]", "标签： 人民论坛网评   基层党组织")
-    assert found.authors == ["郭素娇"]
-    assert found.editor == "赵光菊"
-    assert found.tags == ["人民论坛网评", "基层党组织"]
+    assert found.meta.authors == ["郭素娇"]
+    assert found.meta.editor == "赵光菊"
+    assert found.meta.tags == ["人民论坛网评", "基层党组织"]
     assert found.paragraphs == [BODY]
 
 
 def test_trailing_bare_name_in_parentheses_is_author():
     found = run("标题行在这里", BODY + "（谢佳祥）", "责任编辑：陈虹")
-    assert found.authors == ["谢佳祥"]
-    assert found.editor == "陈虹"
+    assert found.meta.authors == ["谢佳祥"]
+    assert found.meta.editor == "陈虹"
     assert found.paragraphs[-1].endswith("元数据行。")
 
 
 @pytest.mark.parametrize("ending", ["（试行）", "（全文完）", "（2019）", "（上）"])
 def test_real_parenthetical_at_end_is_not_an_author(ending):
     found = run("标题行在这里", BODY + ending)
-    assert (found.paragraphs[-1], found.authors) == (BODY + ending, [])
+    assert (found.paragraphs[-1], found.meta.authors) == (BODY + ending, [])
 
 
 def test_date_run_together_with_author_names():
     found = run("标题行在这里", "2023-03-15 08:20张伟李娜", BODY)
-    assert found.date == dt.date(2023, 3, 15)
-    assert found.authors == ["张伟", "李娜"]
+    assert found.meta.date == dt.date(2023, 3, 15)
+    assert found.meta.authors == ["张伟", "李娜"]
 
 
 def test_header_clock_with_weekday_is_not_the_article_date():
     found = run("2026年11月23日 星期一", "标题行在这里", "发布时间：2021-07-01", BODY)
-    assert found.title == "标题行在这里"
-    assert found.date == dt.date(2021, 7, 1)
+    assert found.meta.title == "标题行在这里"
+    assert found.meta.date == dt.date(2021, 7, 1)
 
 
 def test_wire_dateline_stays_in_body_and_is_no_author():
     lede = "新华社北京3月2日电 国务院新闻办公室今天举行发布会，介绍了有关情况和下一步的工作安排等内容。"
     found = run("标题行在这里", lede)
     assert found.paragraphs == [lede]
-    assert found.authors == []
+    assert found.meta.authors == []
 
 
 def test_source_line_with_url():
     found = run("标题行在这里", "来源：人民网 https://example.org/a/1.html", BODY)
-    assert found.source == "人民网"
-    assert found.source_url == "https://example.org/a/1.html"
+    assert found.meta.source == "人民网"
+    assert found.meta.source_url == "https://example.org/a/1.html"
 
 
 def test_source_from_known_names_and_doi_rules():
     config = load_config(None)
     rules = {**config.rules, "source_names": {"人民论坛网": "人民论坛网"}, "doi_journals": {"10.1234/ab": "某学报"}}
-    assert run("人民论坛网评 | 题目在此", BODY, rules=rules).source == "人民论坛网"
-    assert run("题目在此处", "DOI: 10.1234/ab.2020.1", BODY, rules=rules).source == "某学报"
-    assert run("题目在此处", BODY).source is None
+    assert run("人民论坛网评 | 题目在此", BODY, rules=rules).meta.source == "人民论坛网"
+    assert run("题目在此处", "DOI: 10.1234/ab.2020.1", BODY, rules=rules).meta.source == "某学报"
+    assert run("题目在此处", BODY).meta.source is None
 
 
 def test_vocabulary_tags_from_title_or_repeated_in_body():
     rules = {**RULES, "tag_vocabulary": ["乡村振兴", "网格化", "示范点"]}
     found = run("乡村振兴的新路子", BODY + "网格化。网格化管理。示范点", rules=rules)
-    assert found.tags == ["乡村振兴", "网格化"]
+    assert found.meta.tags == ["乡村振兴", "网格化"]
 
 
 def test_references_after_heading_are_listed():
@@ -130,4 +130,4 @@ def test_repeated_headline_dropped_and_truncated_page_noted():
     cut = BODY.rstrip("。") + "并且还在继续讲述但是页面在这里被截断了没有句号也没有结尾的标点符号在这"
     found = run("标题行在这里", "标题行在这里", cut)
     assert found.paragraphs == [cut]
-    assert any("截断" in note for note in found.review)
+    assert any("截断" in note for note in found.meta.review)
