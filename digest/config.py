@@ -14,6 +14,7 @@ from digest.errors import DigestError
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "defaults.yaml"
 SCRIPTS = ("t2s", "s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2s", "hk2s")
+SIMPLIFIED_SCRIPTS = ("t2s", "tw2s", "hk2s")
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _is_open_mapping(name: str) -> bool:
     return name.startswith("rules.") and name.rsplit(".", 1)[-1] in OPEN_MAPPINGS
 
 
-OPEN_MAPPINGS = {"doi_journals", "source_names", "labels"}
+OPEN_MAPPINGS = {"doi_journals", "source_names", "labels", "phrase_fixes"}
 POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
 
 
@@ -114,6 +115,8 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
             raise DigestError(f"setting '{key}' must be a positive whole number", path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
+    if data["script"] not in SIMPLIFIED_SCRIPTS:
+        rules["phrase_fixes"] = {}  # they fix Simplified text only
     rules = {key: _compile_rule(key, value, path) for key, value in rules.items()}
     return Config(data=data, root=root, path=path, rules=rules)
 

@@ -32,7 +32,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     from digest.clean.mojibake import repair_gbk_mojibake
     from digest.clean.pinyin import strip_pinyin_annotations
     from digest.clean.punctuation import normalize_punctuation
-    from digest.clean.script import to_target_script
+    from digest.clean.script import fix_phrases, to_target_script
     from digest.clean.structure import join_broken_paragraphs
 
     return [
@@ -41,6 +41,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         strip_html_tags,                               # <p>, &nbsp; left by the scraper
         strip_pinyin_annotations,                      # 點(diǎn) -> 點
         partial(to_target_script, script=script),      # OpenCC, t2s by default
+        partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
         normalize_punctuation,                         # , -> ，  inside Chinese only

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 import opencc
@@ -16,3 +18,16 @@ def converter(script: str) -> opencc.OpenCC:
 def to_target_script(text: str, script: str = "t2s") -> str:
     """Convert Han text to the target script: `基層黨組織` -> `基层党组织` with t2s."""
     return converter(script).convert(text)
+
+
+def fix_phrases(text: str, fixes: Mapping[str, str]) -> str:
+    """Phrases OpenCC leaves in the older form, from `rules.phrase_fixes`: `随著` -> `随着`."""
+    if not fixes:
+        return text
+    pattern = _alternation(tuple(sorted(fixes, key=lambda phrase: (-len(phrase), phrase))))
+    return pattern.sub(lambda match: fixes[match.group(0)], text)
+
+
+@lru_cache(maxsize=8)
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, phrases)))
