@@ -4,7 +4,7 @@
     python bench/run.py [--articles 10000] [--runs 3]
 
 Ingest: throughput of the whole seeds -> content path (decode, clean, extract, write) on a
-generated raw corpus, single process, as MB/s of raw text and seconds per N articles.
+generated raw corpus, one worker process per core, as MB/s of raw text and seconds per N articles.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def write_results(ingest_result: dict[str, float], command: str) -> None:
         "# Benchmark results", "",
         f"Machine: {machine()}  ",
         f"Command: `{command}`", "",
-        "## Ingest (seeds -> content, single process)", "",
+        "## Ingest (seeds -> content, one worker per core)", "",
         "| raw articles | raw MB | median seconds | MB/s | runs |", "|---:|---:|---:|---:|---:|",
         "| {articles} | {raw_mb:.1f} | {seconds:.2f} | {mb_per_s:.2f} | {runs} |".format(**ingest_result), "",
     ]

@@ -7,10 +7,13 @@ A content file the curator has edited is never overwritten: each file carries a
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from digest.blocks import to_blocks, to_markdown
@@ -46,21 +49,35 @@ class IngestReport:
         return [r for r in self.results if r.status == "failed"]
 
 
-def ingest(config: Config, force: bool = False) -> IngestReport:
-    """Ingest every file in the seeds folder, in name order; one failure does not stop the rest."""
+def ingest(config: Config, force: bool = False, jobs: int | None = None) -> IngestReport:
+    """Ingest every file in the seeds folder, in name order; one failure does not stop the rest.
+
+    Seeds are cleaned in parallel (`jobs` processes, default one per core); slugs are then
+    chosen and files written in seed-name order, so the result does not depend on `jobs`.
+    """
     seeds_dir, content_dir = config.dir("seeds"), config.dir("content")
     if not seeds_dir.is_dir():
         raise DigestError("seeds folder not found", seeds_dir)
     content_dir.mkdir(parents=True, exist_ok=True)
     existing = index_content(content_dir)
     taken = {path.stem for path in content_dir.glob("*.md")}
+    seeds = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    kept = {seed for seed in seeds if not force and is_edited_or_none(existing.get(seed.name))}
+    todo = [seed for seed in seeds if seed not in kept]
+    rendered = dict(zip(todo, render_many(todo, config, jobs)))
     report = IngestReport()
-    for seed in sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-        try:
-            report.results.append(ingest_one(seed, config, existing.get(seed.name), taken, force))
-        except DigestError as exc:
-            report.results.append(SeedResult(seed.name, "failed", error=str(exc)))
+    for seed in seeds:
+        if seed in kept:
+            report.results.append(SeedResult(seed.name, "kept (edited)", existing[seed.name]))
+        elif isinstance(rendered[seed], DigestError):
+            report.results.append(SeedResult(seed.name, "failed", error=str(rendered[seed])))
+        else:
+            report.results.append(settle(rendered[seed], config, existing.get(seed.name), taken))
     return report
+
+
+def is_edited_or_none(path: Path | None) -> bool:
+    return path is not None and is_edited(path)
 
 
 def index_content(content_dir: Path) -> dict[str, Path]:
@@ -76,19 +93,50 @@ def index_content(content_dir: Path) -> dict[str, Path]:
     return index
 
 
-def ingest_one(seed: Path, config: Config, existing: Path | None, taken: set[str], force: bool) -> SeedResult:
-    data = seed.read_bytes()
-    if existing is not None and not force and is_edited(existing):
-        return SeedResult(seed.name, "kept (edited)", existing)
-    meta, body = render_seed(data, seed, config)
-    meta.slug = existing.stem if existing is not None else unique_slug(slugify(meta.title), taken)
+@dataclass
+class Rendered:
+    """One seed cleaned: its front-matter, Markdown body and the slug its title asks for."""
+
+    meta: FrontMatter
+    body: str
+    base_slug: str
+
+
+PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs more than it saves
+
+
+def render_many(seeds: list[Path], config: Config, jobs: int | None) -> list[Rendered | DigestError]:
+    """Render seeds, in order; a process pool when there are many and more than one core."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(seeds) < PARALLEL_FROM:
+        return [render_safely(seed, config) for seed in seeds]
+    # forkserver: the preview server calls ingest from a thread, and forking threads is unsafe.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(partial(render_safely, config=config), seeds, chunksize=32))
+
+
+def render_safely(seed: Path, config: Config) -> Rendered | DigestError:
+    try:
+        meta, body = render_seed(seed.read_bytes(), seed, config)
+    except DigestError as exc:
+        return exc
+    except OSError as exc:
+        return DigestError(f"cannot read: {exc.strerror}", seed)
+    return Rendered(meta, body, slugify(meta.title))
+
+
+def settle(rendered: Rendered, config: Config, existing: Path | None, taken: set[str]) -> SeedResult:
+    """Choose the slug and write the file, unless it would come out the same."""
+    meta = rendered.meta
+    meta.slug = existing.stem if existing is not None else unique_slug(rendered.base_slug, taken)
     taken.add(meta.slug)
-    text = with_fingerprint(dump_front_matter(meta) + "\n" + body)
-    path = config.dir("content") / f"{meta.slug}.md"
+    text = with_fingerprint(dump_front_matter(meta) + "\n" + rendered.body)
     if existing is not None and existing.read_text(encoding="utf-8") == text:
-        return SeedResult(seed.name, "unchanged", existing, meta.review)
+        return SeedResult(meta.seed, "unchanged", existing, meta.review)
+    path = config.dir("content") / f"{meta.slug}.md"
     write_atomic(path, text)
-    return SeedResult(seed.name, "updated" if existing is not None else "created", path, meta.review)
+    return SeedResult(meta.seed, "updated" if existing is not None else "created", path, meta.review)
 
 
 def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, str]:

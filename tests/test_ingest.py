@@ -221,3 +221,19 @@ def test_seed_encodings_and_newlines(tmp_path, encoding):
     meta, body, _ = read_document(result.path)
     assert meta.title == "测试标题"
     assert "这是正文" in body and "\r" not in body
+
+
+def test_parallel_ingest_equals_single_process(tmp_path):
+    """A generated corpus big enough for the process pool gives the same files either way."""
+    from bench.corpus import write_raw_corpus
+    from digest.ingest import PARALLEL_FROM
+
+    trees = []
+    for jobs in (1, 2):
+        project = make_project(tmp_path / f"jobs{jobs}", [])
+        write_raw_corpus(project / "seeds", PARALLEL_FROM + 6, seed=7)
+        report = ingest(load_config(project / "config.yaml"), jobs=jobs)
+        assert not report.failed
+        trees.append({p.name: p.read_bytes() for p in (project / "content").glob("*.md")})
+    assert len(trees[0]) == PARALLEL_FROM + 6
+    assert trees[0] == trees[1]
