@@ -57,39 +57,77 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
 
 
 def _label_patterns(labels: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
-    """`作者：张三`, `[关键词] a；b`, `【责任编辑：李四】` -> one regex per kind of label."""
-    patterns = {}
-    for kind, words in labels.items():
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
-        spaced = "|".join(r"\s*".join(map(re.escape, w)) for w in words if re.fullmatch(f"[{HAN}]+", w))
-        patterns[kind] = re.compile(
-            rf"^[\[【（(]?\s*(?:{alternatives}{'|' + spaced if spaced else ''})\s*[\]】）)]?\s*[:：/]?\s*(.*?)\s*[\]】）)]?$",
-            re.IGNORECASE)
+    """`作者：张三`, `[关键词] a；b`, `【责任编辑：李四】`, `文/张三` -> one regex per kind of label.
+
+    The label must be followed by a colon or slash, closed by a bracket, or (two characters
+    or more) followed by a space: `文化建设是重点。` is not a byline. The key `*` holds one
+    regex finding any label with a colon, to split lines carrying several.
+    """
+    patterns = {kind: re.compile(
+        rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：]?"
+        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：/]"
+        rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
+        re.IGNORECASE) for kind, words in labels.items()}
+    every = [word for words in labels.values() for word in words]
+    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：]", re.IGNORECASE)
     return patterns
+
+
+def _alternatives(words: list[str]) -> str:
+    """Longest first; a Han label may be spaced out (`作 者`)."""
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(r"\s*".join(map(re.escape, w)) if re.fullmatch(f"[{HAN}]+", w) else re.escape(w)
+                    for w in ordered) or "(?!)"
 
 
 def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """Consume `作者：`, `责任编辑：`, `标签：`, `摘要` and `来源：` lines wherever they stand."""
     kept = []
     for paragraph in found.paragraphs:
-        kind, value = _labelled(paragraph, labels)
-        if kind is None:
+        segments = _labelled(paragraph, labels)
+        if not segments:
             kept.append(paragraph)
-        elif value:
-            _store_label(found, kind, value)
+        for kind, value in segments:
+            if value:
+                _store_label(found, kind, value)
     found.paragraphs = kept
 
 
-def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> tuple[str | None, str]:
+def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
+    """The (kind, value) pairs of a metadata line; none for article text."""
+    is_sentence = re.search(f"[{SENTENCE_END}]", paragraph) is not None
+    several = _several_labels(paragraph, labels)
+    if several and not is_sentence:
+        return several
     for kind in ("abstract", "tags", "editor", "author", "source", "ignored"):
         match = labels[kind].match(paragraph)
-        if match and (kind == "abstract" or len(paragraph) <= 80):
-            return kind, match.group(1).strip()
-    return None, ""
+        if match and (kind == "abstract" or (len(paragraph) <= 80 and not is_sentence)):
+            return [(kind, match.group(1).strip())]
+    return []
+
+
+def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
+    """`2023-03-15 来源：新华网 作者：张三`: each label's value runs to the next label or date."""
+    matches = list(labels["*"].finditer(paragraph))
+    date = DATE_RE.search(paragraph)
+    if len(paragraph) > 100 or len(matches) + (date is not None) < 2:
+        return []
+    segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
+    for match, following in zip(matches, [*matches[1:], None]):
+        value = paragraph[match.end():following.start() if following else len(paragraph)]
+        value = re.split(rf"{DATE_RE.pattern}|\S+[:：]", value)[0].strip(" |｜/·　")
+        segments.append((_kind_of(match.group(1), labels), value))
+    return segments
+
+
+def _kind_of(word: str, labels: dict[str, re.Pattern[str]]) -> str:
+    return next(kind for kind in labels if kind != "*" and labels[kind].match(word + "："))
 
 
 def _store_label(found: Extracted, kind: str, value: str) -> None:
-    if kind == "abstract":
+    if kind == "date":
+        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
+    elif kind == "abstract":
         found.meta.summary = found.meta.summary or value
     elif kind == "tags":
         found.meta.tags += [t for t in split_list(value) if t not in found.meta.tags]

@@ -131,3 +131,26 @@ def test_repeated_headline_dropped_and_truncated_page_noted():
     found = run("标题行在这里", "标题行在这里", cut)
     assert found.paragraphs == [cut]
     assert any("截断" in note for note in found.meta.review)
+
+
+@pytest.mark.parametrize("line", [
+    "2023-03-15 08:20 来源：新华网 作者：张伟",
+    "作者：张伟　来源：新华网　发布时间：2023-03-15",
+    "来源: 新华网 | 作者: 张伟 | 2023年3月15日",
+])
+def test_several_labels_on_one_header_line(line):
+    found = run("标题行在这里", line, BODY)
+    assert (found.meta.date, found.meta.source, found.meta.authors) == (dt.date(2023, 3, 15), "新华网", ["张伟"])
+    assert found.paragraphs == [BODY]
+
+
+def test_body_sentence_mentioning_a_label_word_is_not_split():
+    sentence = "作者认为，来源：基层的经验值得推广，这一点在2023年3月15日的会议上得到了确认，并写入了文件。"
+    found = run("标题行在这里", sentence)
+    assert found.paragraphs == [sentence] and found.meta.authors == []
+
+
+@pytest.mark.parametrize("line", ["文化建设是重点", "来源广泛的经验", "编辑部的故事"])
+def test_short_lines_starting_with_a_label_word_stay_text(line):
+    found = run("标题行在这里", BODY, line, BODY)
+    assert line in found.paragraphs and found.meta.authors == [] and found.meta.source is None
