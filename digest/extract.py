@@ -45,7 +45,7 @@ class Extracted:
 def extract(text: str, rules: dict[str, Any]) -> Extracted:
     """Split cleaned text into metadata and body paragraphs."""
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
-    labels = _label_patterns(rules["labels"])
+    labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
     for step in (take_references, take_labelled_lines, take_doi, take_title, take_byline,
                  take_date, take_trailing_authors, take_column_tags):
         step(found, labels)
@@ -56,7 +56,8 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
     return found
 
 
-def _label_patterns(labels: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+@lru_cache(maxsize=8)
+def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pattern[str]]:
     """`作者：张三`, `[关键词] a；b`, `【责任编辑：李四】`, `文/张三` -> one regex per kind of label.
 
     The label must be followed by a colon or slash, closed by a bracket, or (two characters
@@ -67,13 +68,13 @@ def _label_patterns(labels: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
         rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：]?"
         rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：/]"
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
-        re.IGNORECASE) for kind, words in labels.items()}
-    every = [word for words in labels.values() for word in words]
+        re.IGNORECASE) for kind, words in labels}
+    every = [word for _, words in labels for word in words]
     patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：]", re.IGNORECASE)
     return patterns
 
 
-def _alternatives(words: list[str]) -> str:
+def _alternatives(words: tuple[str, ...] | list[str]) -> str:
     """Longest first; a Han label may be spaced out (`作 者`)."""
     ordered = sorted(words, key=lambda w: (-len(w), w))
     return "|".join(r"\s*".join(map(re.escape, w)) if re.fullmatch(f"[{HAN}]+", w) else re.escape(w)

@@ -24,6 +24,13 @@ class Document:
     links: list[str] = field(default_factory=list)
 
 
+def is_link_attribute(tag: str, name: str) -> bool:
+    """href and src, a form's action, and data-*-url: the URLs a page's script fetches (the search
+    page's index and tables), so a missing search index is a broken link like any other."""
+    return name in ("href", "src") or (tag == "form" and name == "action") or (
+        name.startswith("data-") and name.endswith("-url"))
+
+
 class _HtmlScanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -35,7 +42,7 @@ class _HtmlScanner(HTMLParser):
                 continue
             if name == "id" or (tag == "a" and name == "name"):
                 self.document.ids.add(value)
-            elif name in ("href", "src"):
+            elif is_link_attribute(tag, name):
                 self.document.links.append(value)
 
 

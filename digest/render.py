@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,21 +17,28 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from digest.config import Config
 from digest.content import load_articles
 from digest.errors import DigestError
+from digest.search import index_site, script_map_asset
 from digest.site import Page, plan_site
 from digest.urls import Route, Urls, atom_id
+
+# The search page's script in static/: copied only when search is on.
+SEARCH_STATIC = ("search.js",)
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote: articles read, pages rendered, files written in all, and where."""
+    """What a build wrote: articles read, pages rendered, files written in all (the search index's
+    too), pages indexed for search (None with search off), and where."""
 
     articles: int
     pages: int
     files: int
     output: Path
+    indexed: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.articles} articles, {self.pages} pages, {self.files} files in {self.output}"
+        search = "" if self.indexed is None else f", {self.indexed} indexed for search"
+        return f"{self.articles} articles, {self.pages} pages, {self.files} files{search} in {self.output}"
 
 
 def build_site(config: Config, drafts: bool = False) -> BuildReport:
@@ -40,12 +47,18 @@ def build_site(config: Config, drafts: bool = False) -> BuildReport:
     articles = load_articles(config, drafts=drafts)
     pages = plan_site(articles, config)
     site_dir = config.dir("site")
+    search = None
     with staging_folder(site_dir) as staging, template_errors(config.dir("templates")):
         writer = Writer(staging)
         for page in pages:
             writer.write(page.path, render_page(environment, page).encode("utf-8"))
-        copy_static(writer, config.dir("static"))
-    return BuildReport(len(articles), len(pages), len(writer.written), site_dir)
+        copy_static(writer, config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
+        if config["search"]:
+            # Indexed in the staging folder: a failed index leaves the previous site/ as it was.
+            writer.write(Route("search_map").path, script_map_asset(config["script"]))
+            search = index_site(staging)
+    files = len(writer.written) + (search.files if search else 0)
+    return BuildReport(len(articles), len(pages), files, site_dir, search.pages if search else None)
 
 
 def make_environment(config: Config) -> Environment:
@@ -104,12 +117,14 @@ class Writer:
         target.write_bytes(data)
 
 
-def copy_static(writer: Writer, static_dir: Path) -> None:
-    """static/ -> site/static/, hidden files left out."""
+def copy_static(writer: Writer, static_dir: Path, leave_out: Collection[str] = ()) -> None:
+    """static/ -> site/static/, hidden files and the paths in `leave_out` left out."""
     if not static_dir.is_dir():
         return
     for source in sorted(static_dir.rglob("*")):
         relative = source.relative_to(static_dir)
+        if relative.as_posix() in leave_out:
+            continue
         if source.is_file() and not any(part.startswith(".") for part in relative.parts):
             writer.write(Route("static", relative.as_posix()).path, source.read_bytes())
 

@@ -95,6 +95,7 @@ def plan_site(articles: list[Article], config: Config) -> list[Page]:
         *list_pages(catalog, None, size),
         *term_pages(catalog, size),
         archive_page(catalog),
+        *([Page(Route("search"), "search.html")] if config["search"] else []),
         *feed_pages(catalog, config["feed_entries"]),
         Page(Route("not_found"), "404.html"),
         Page(Route("robots"), "robots.txt"),

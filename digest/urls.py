@@ -23,6 +23,9 @@ ROUTES = {
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",
     "not_found": "404.html",
+    "search": "search/",
+    "search_map": "search/script-map.json",
+    "search_index": "pagefind/{key}",
     "static": "static/{key}",
     "file": "{key}",
 }

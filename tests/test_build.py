@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
@@ -23,6 +24,8 @@ EXPECTED_FILES = [
     "sources/example-journal/index.html", "sources/wei-zhi-lai-yuan/index.html",
     "feed.xml", "tags/jing-ji/feed.xml", "sources/wei-zhi-lai-yuan/feed.xml",
     "sitemap.xml", "robots.txt", ".nojekyll", "CNAME", "static/style.css",
+    "search/index.html", "search/script-map.json", "static/search.js", "pagefind/pagefind.js",
+    "pagefind/pagefind-entry.json",
     *(f"articles/{slug}/index.html" for slug in ARTICLES),
 ]
 
@@ -122,7 +125,10 @@ def test_pages_use_only_local_assets_and_an_article_page_is_small(root_site):
     assert "@import" not in css and "@font-face" not in css and "url(" not in css
     for path in html_files(site):
         text = path.read_text(encoding="utf-8")
-        assert "<script" not in text and "https://fonts" not in text, path
+        scripts = re.findall(r"<script[^>]*>", text)
+        # The search page's own script, from the site: the only one anywhere.
+        expected = ['<script type="module" src="/static/search.js">'] if path == site / "search/index.html" else []
+        assert scripts == expected and "https://fonts" not in text, path
     article = site / "articles/zhong-guo-jing-ji/index.html"
     assert article.stat().st_size + (site / "static/style.css").stat().st_size < 50_000
 
@@ -263,5 +269,9 @@ def test_the_writer_refuses_to_write_one_path_twice(tmp_path):
 def test_build_report_counts_articles_pages_and_files(project):
     report = build_site(load_config(project / "config.yaml"))
     assert report.articles == 5
-    assert report.files == report.pages + 1  # the stylesheet
+    assert report.indexed == 5
+    assert report.files == len(snapshot(report.output))  # pages, static files, search table and index
     assert report.output == (project / "site").resolve()
+    without_search = build_site(load_config(project / "config.yaml").with_overrides(search=False))
+    assert without_search.indexed is None
+    assert without_search.files == without_search.pages + 1  # the stylesheet

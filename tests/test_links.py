@@ -70,3 +70,13 @@ def test_feeds_that_are_not_xml_are_reported(tmp_path):
     site = small_site(tmp_path)
     (site / "feed.xml").write_text("<feed><unclosed></feed>", encoding="utf-8")
     assert [problem.split(":")[0] for problem in check_links(site, "/")] == ["feed.xml"]
+
+
+def test_form_actions_and_script_urls_in_data_attributes_are_links_too(tmp_path):
+    extra = ('<form action="/digest/search/" data-bundle-url="/digest/pagefind/pagefind.js" '
+             'data-base-url="/digest/" data-label="/not/a/link"></form>')
+    problems = check_links(small_site(tmp_path, "/digest/", extra), "/digest/")
+    assert problems == [
+        "index.html: /digest/search/: no such file search/index.html",
+        "index.html: /digest/pagefind/pagefind.js: no such file pagefind/pagefind.js",
+    ]
