@@ -103,7 +103,8 @@ def _is_open_mapping(name: str) -> bool:
     return name.startswith("rules.") and name.rsplit(".", 1)[-1] in OPEN_MAPPINGS
 
 
-OPEN_MAPPINGS = {"doi_journals", "source_names", "labels", "phrase_fixes"}
+DATA_MAPPINGS = {"doi_journals", "source_names", "phrase_fixes"}  # their keys are data, not settings
+OPEN_MAPPINGS = DATA_MAPPINGS | {"labels"}
 POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
 
 

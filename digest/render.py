@@ -43,8 +43,10 @@ class BuildReport:
 
 def build_site(config: Config, drafts: bool = False) -> BuildReport:
     """content/ -> site/: read every article, plan the pages, write them; site/ changes only on success."""
-    environment = make_environment(config)
     articles = load_articles(config, drafts=drafts)
+    if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
+        config = config.with_overrides(search=False)
+    environment = make_environment(config)
     pages = plan_site(articles, config)
     site_dir = config.dir("site")
     search = None

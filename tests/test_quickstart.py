@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from digest.config import DATA_MAPPINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = ROOT / "digest" / "data" / "defaults.yaml"
 README = ROOT / "README.md"
@@ -52,12 +54,15 @@ def committed(path: str) -> bool:
 # ------------------------------------------------------------------ README --------------
 
 def setting_keys(mapping: dict, prefix: str = "") -> list[str]:
-    """Every key, top-level and nested, as a dotted path: `paths.site`, `rules.labels.author`."""
+    """Every key, top-level and nested, as a dotted path: `paths.site`, `rules.labels.author`.
+
+    The entries of data mappings (`rules.phrase_fixes`: 随著 -> 随着) are rules, not settings.
+    """
     keys = []
     for key, value in mapping.items():
         name = f"{prefix}{key}"
         keys.append(name)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key not in DATA_MAPPINGS:
             keys.extend(setting_keys(value, f"{name}."))
     return keys
 

@@ -1,0 +1,175 @@
+"""In a real browser, the search page finds the seed articles through the Pagefind index, under a
+sub-path, offline, with Traditional queries converted, filters that narrow, and a clear "no results".
+
+The committed content/ is built with the project's config.yaml under the base URL /digest/ and
+served by a plain static HTTP server on 127.0.0.1 (a free port) with the site at /digest/: what
+GitHub Pages does. Playwright drives Debian's chromium (/usr/bin/chromium), never a downloaded
+browser; without it the tests are skipped, except in CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from digest.config import load_config
+from digest.render import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
+if not CHROMIUM.exists() and not IN_CI:
+    pytest.skip(f"{CHROMIUM} is missing (make deps-system installs it)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+BASE_PATH = "/digest/"
+TIMEOUT_MS = 10_000
+SEED_TITLES = {  # the five seed articles in content/
+    "念好“三字诀”，锻造基层党建“动力主轴”",
+    "把握核心推进基层党建工作扎实开展",
+    "江口凯德：坚持党建引领 激活基层治理“神经末梢”",
+    "浅谈发挥党建示范基地的作用探究",
+    "基层党建示范点是守正创新的“试金石”、促进发展的“助推剂”",
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed site built for /digest/ into <root>/digest/, served from <root> at http://127.0.0.1:<port>/."""
+    project = tmp_path_factory.mktemp("seed-site")
+    shutil.copy(REPO / "config.yaml", project / "config.yaml")
+    shutil.copytree(REPO / "content", project / "content")
+    for name in ("templates", "static"):
+        (project / name).symlink_to(REPO / name)
+    config = load_config(project / "config.yaml")
+    config = config.with_overrides(base_url=BASE_PATH, paths={**config["paths"], "site": "www/digest"})
+    build_site(config)
+    handler = functools.partial(QuietHandler, directory=str(project / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab that fails the test on a script error or on any request leaving 127.0.0.1 (offline)."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+
+    def only_local(route, request):
+        if request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            errors.append(f"request off the site: {request.url}")
+            route.abort()
+
+    context.route("**/*", only_local)
+    opened = context.new_page()
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert errors == []
+
+
+def search(page: Page, site_url: str, query: str, **filters: str) -> list[str]:
+    """Open the search page for `query` and return the titles it lists, in order."""
+    page.goto(f"{site_url}search/?q={query}" + "".join(f"&{name}={value}" for name, value in filters.items()))
+    return titles_for(page, {"q": query, **filters})
+
+
+def titles_for(page: Page, params: dict[str, str]) -> list[str]:
+    """The titles listed once the page shows the results of the search named by `params`."""
+    page.wait_for_function(
+        "(params) => document.getElementById('search-results').dataset.resultsFor"
+        " === new URLSearchParams(params).toString()", arg=params, timeout=TIMEOUT_MS)
+    return page.locator("#search-results h2").all_text_contents()
+
+
+def test_a_word_finds_the_article_about_it_first(page: Page, site_url: str):
+    titles = search(page, site_url, "网格化")
+    assert titles[0] == "念好“三字诀”，锻造基层党建“动力主轴”"
+    first = page.locator("#search-results li").first
+    expect(first.locator("a")).to_have_attribute("href", re.compile(f"^{BASE_PATH}articles/[a-z0-9-]+/$"))
+    expect(first.locator(".meta")).to_contain_text("人民论坛网")
+    expect(first.locator(".summary mark").first).to_be_visible()
+    expect(page.locator("#search-status")).to_have_text(re.compile("^找到 \\d+ 篇与“网格化”相关的文章。$"))
+
+
+def test_a_phrase_finds_most_of_the_seed_articles(page: Page, site_url: str):
+    titles = search(page, site_url, "基层党组织")
+    assert len(set(titles) & SEED_TITLES) >= 3
+
+
+def test_a_traditional_query_finds_what_the_simplified_one_finds(page: Page, site_url: str):
+    simplified = search(page, site_url, "党组织")
+    assert simplified
+    assert search(page, site_url, "黨組織") == simplified
+
+
+def test_a_tag_filter_narrows_the_results(page: Page, site_url: str):
+    everything = search(page, site_url, "党建")
+    options = page.locator("#search-tag option")
+    expect(options.nth(1)).to_be_attached()
+    counts = {value: int(re.search(r"（(\d+)）$", text).group(1))
+              for value, text in zip([option.get_attribute("value") for option in options.all()[1:]],
+                                     options.all_text_contents()[1:])}
+    tag = min(counts, key=lambda value: (counts[value], value))  # the tag with the fewest articles
+    page.select_option("#search-tag", tag)
+    narrowed = titles_for(page, {"q": "党建", "tag": tag})
+    assert narrowed and len(narrowed) < len(everything) and set(narrowed) <= set(everything)
+    assert "tag=" in page.url  # the address names the filter, so the narrowed list can be shared
+
+
+def test_nonsense_says_there_are_no_results(page: Page, site_url: str):
+    assert search(page, site_url, "zzqqxx") == []
+    expect(page.locator("#search-status")).to_have_text("没有找到与“zzqqxx”相关的文章。")
+
+
+def test_the_header_box_on_any_page_leads_to_the_results(page: Page, site_url: str):
+    page.goto(site_url)
+    page.fill("#site-search-q", "网格化")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(re.compile(re.escape(f"{site_url}search/?q=")))
+    assert titles_for(page, {"q": "网格化"})[0] == "念好“三字诀”，锻造基层党建“动力主轴”"
+
+
+def test_without_javascript_the_page_says_so_and_links_the_indexes(browser: Browser, site_url: str):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}search/?q=网格化", timeout=TIMEOUT_MS)
+        expect(page.locator("#search-without-script")).to_contain_text("搜索需要浏览器运行 JavaScript")
+        expect(page.locator("#search")).to_be_hidden()
+        links = page.locator("#search-without-script a")
+        assert [links.nth(i).get_attribute("href") for i in range(2)] == [f"{BASE_PATH}tags/", f"{BASE_PATH}sources/"]
+    finally:
+        context.close()
