@@ -184,13 +184,18 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         if looks_like_title(paragraph):
             found.meta.title = paragraph.strip()
             del found.paragraphs[index]
-            if found.paragraphs[index:index + 1] == [found.meta.title]:
+            if _repeats_title(found.paragraphs[index:index + 1], found.meta.title):
                 del found.paragraphs[index]
             return
         if is_body_text(paragraph):
             break
     found.meta.title = guess_title(found.paragraphs)
     found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
+
+
+def _repeats_title(following: list[str], title: str) -> bool:
+    """The headline again, perhaps without the column around it (`【基层一线】X`, then `X`)."""
+    return bool(following) and len(following[0]) >= 4 and following[0] in title and len(following[0]) * 2 > len(title)
 
 
 def looks_like_title(paragraph: str) -> bool:

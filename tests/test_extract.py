@@ -154,3 +154,8 @@ def test_body_sentence_mentioning_a_label_word_is_not_split():
 def test_short_lines_starting_with_a_label_word_stay_text(line):
     found = run("标题行在这里", BODY, line, BODY)
     assert line in found.paragraphs and found.meta.authors == [] and found.meta.source is None
+
+
+def test_repeated_headline_without_its_column_is_dropped():
+    found = run("【基层一线】小村庄的大变化", "小村庄的大变化", BODY)
+    assert (found.meta.title, found.meta.tags, found.paragraphs) == ("小村庄的大变化", ["基层一线"], [BODY])

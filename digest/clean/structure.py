@@ -14,7 +14,7 @@ SENTENCE_INSIDE = re.compile(r"[。！？!?]")
 # A paragraph is complete when it ends with one of these, once closing quotes are set aside;
 # a closing bracket ends it too (`…活力。(谢佳祥)`).
 COMPLETE_END = frozenset("。！？!?…；;：:.．)）】]")
-CLOSING_QUOTES = "”’」』》"
+CLOSING_QUOTES = "”’」』》\"'"
 # After these a sentence cannot end: the paragraph goes on in the next line.
 CONTINUES = frozenset("，,、“‘「『（(《—")
 # Metadata stands alone: nothing joins it, and it joins nothing.
