@@ -31,7 +31,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     from digest.clean.markup import strip_html_tags
     from digest.clean.mojibake import repair_gbk_mojibake
     from digest.clean.pinyin import strip_pinyin_annotations
-    from digest.clean.punctuation import normalize_punctuation
+    from digest.clean.punctuation import normalize_punctuation, restore_lost_spaces
     from digest.clean.script import fix_phrases, to_target_script
     from digest.clean.structure import join_broken_paragraphs
 
@@ -44,6 +44,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
+        partial(restore_lost_spaces, question_words=tuple(rules["question_words"])),  # 习近平?总书记
         normalize_punctuation,                         # , -> ，  inside Chinese only
         find_repeated_clauses,                         # reports, never changes
     ]

@@ -63,3 +63,23 @@ def _run_to_full_width(run: re.Match[str]) -> str:
         return marks
     beside_chinese = (start > 0 and CHINESE.match(line, start - 1)) or CHINESE.match(line, run.end())
     return marks.translate(TO_FULL_WIDTH) if FULL_MARK.search(marks) or beside_chinese else marks
+
+
+# A `?` inside a clause, with a character (not a mark or line end) after it.
+_MID_CLAUSE_MARK = re.compile(rf"(?<=[{HAN}0-9])\?(?=[{HAN}0-9])")
+_CLAUSE_START = re.compile(r"[。！？!?，,；;：:\n]")
+
+
+def restore_lost_spaces(text: str, question_words: tuple[str, ...]) -> str:
+    """`习近平?总书记` -> `习近平 总书记`: a `?` where a scraper lost a space.
+
+    A `?` stays a question mark when its clause has a question word (`为什么?我们`).
+    """
+    if "?" not in text:
+        return text
+
+    def replace(mark: re.Match[str]) -> str:
+        clause = _CLAUSE_START.split(text[max(0, mark.start() - 60):mark.start()])[-1]
+        return "?" if any(word in clause for word in question_words) else " "
+
+    return _MID_CLAUSE_MARK.sub(replace, text)
