@@ -114,12 +114,61 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
     for key in POSITIVE_WHOLE_NUMBERS:
         if not isinstance(data[key], int) or data[key] < 1:
             raise DigestError(f"setting '{key}' must be a positive whole number", path)
+    _check_editions(data, path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     if data["script"] not in SIMPLIFIED_SCRIPTS:
         rules["phrase_fixes"] = {}  # they fix Simplified text only
     rules = {key: _compile_rule(key, value, path) for key, value in rules.items()}
     return Config(data=data, root=root, path=path, rules=rules)
+
+
+EDITION_KEYS = ("lang", "path", "convert", "overrides")
+RESERVED_FOLDERS = {"articles", "tags", "sources", "archive", "search", "pagefind", "static", "page"}
+EDITION_PATH_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*$")
+
+
+def _check_editions(data: dict[str, Any], path: Path | None) -> None:
+    """`editions`: a non-empty list; each path "" or `folder/`, paths and langs unique, convert a known
+    OpenCC conversion (or null), overrides a mapping of phrases."""
+    editions = data["editions"]
+    if not isinstance(editions, list) or not editions:
+        raise DigestError("setting 'editions' must be a non-empty list", path)
+    paths, langs = set(), set()
+    for index, item in enumerate(editions):
+        name = f"editions[{index}]"
+        if not isinstance(item, dict):
+            raise DigestError(f"setting '{name}' must be a mapping", path)
+        for key in item:
+            if key not in EDITION_KEYS:
+                raise DigestError(f"unknown setting '{name}.{key}'", path)
+        lang = item.get("lang") or data["language"]
+        edition_path = item.get("path") or ""
+        convert = item.get("convert")
+        overrides = item.get("overrides") or {}
+        if not isinstance(lang, str):
+            raise DigestError(f"setting '{name}.lang' must be a language tag like zh-Hant", path)
+        if not isinstance(edition_path, str) or not EDITION_PATH_RE.match(edition_path):
+            raise DigestError(f"setting '{name}.path' must be \"\" or a folder ending in \"/\" "
+                              f"(lowercase letters, digits, -), like zh-hant/", path)
+        if (index == 0) != (edition_path == ""):
+            raise DigestError(f"setting '{name}.path': the first edition lives at the site root (\"\"), "
+                              f"every other in a folder of its own", path)
+        if edition_path.split("/")[0] in RESERVED_FOLDERS:
+            raise DigestError(f"setting '{name}.path': {edition_path!r} is a folder of the site itself", path)
+        if convert is not None and convert not in SCRIPTS:
+            raise DigestError(f"setting '{name}.convert' must be null or one of {', '.join(SCRIPTS)}", path)
+        if not isinstance(overrides, dict) or not all(
+                isinstance(k, str) and k and isinstance(v, str) for k, v in overrides.items()):
+            raise DigestError(f"setting '{name}.overrides' must be a mapping of phrase to phrase", path)
+        if overrides and convert is None:
+            raise DigestError(f"setting '{name}.overrides' needs '{name}.convert'", path)
+        if edition_path in paths:
+            raise DigestError(f"setting '{name}.path': {edition_path!r} is used by another edition", path)
+        if lang.lower() in langs:
+            raise DigestError(f"setting '{name}.lang': {lang!r} is used by another edition", path)
+        paths.add(edition_path)
+        langs.add(lang.lower())
 
 
 def _in_script(value: Any, script: str) -> Any:

@@ -16,10 +16,14 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 
 from digest.config import Config
 from digest.content import load_articles
+from digest.editions import Edition, TextConverter, editions_of
 from digest.errors import DigestError
 from digest.search import index_site, script_map_asset
 from digest.site import Page, plan_site
 from digest.urls import Route, Urls, atom_id
+
+# Written once, at the site root, not per edition.
+ROOT_ONLY = frozenset({"sitemap", "robots", "file"})
 
 # The search page's script in static/: copied only when search is on.
 SEARCH_STATIC = ("search.js",)
@@ -42,30 +46,48 @@ class BuildReport:
 
 
 def build_site(config: Config, drafts: bool = False) -> BuildReport:
-    """content/ -> site/: read every article, plan the pages, write them; site/ changes only on success."""
+    """content/ -> site/: read every article, plan the pages, write them once per edition (the first at
+    the root, each other in its folder, its text converted); site/ changes only on success."""
     articles = load_articles(config, drafts=drafts)
     if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
         config = config.with_overrides(search=False)
-    environment = make_environment(config)
+    editions = editions_of(config.data)
     pages = plan_site(articles, config)
     site_dir = config.dir("site")
-    search = None
+    indexes = []
     with staging_folder(site_dir) as staging, template_errors(config.dir("templates")):
         writer = Writer(staging)
-        for page in pages:
-            writer.write(page.path, render_page(environment, page).encode("utf-8"))
+        for edition in editions:
+            environment = make_environment(config, edition, editions)
+            convert = TextConverter(edition.convert, edition.overrides) if edition.convert else None
+            for page in pages:
+                if edition.path and page.route.kind in ROOT_ONLY:
+                    continue
+                text = render_page(environment, page)
+                if convert and page.template:
+                    text = convert.markup(text, xml=page.path.endswith(".xml"))
+                writer.write(edition.path + page.path, text.encode("utf-8"))
+            if config["search"]:
+                writer.write(edition.path + Route("search_map").path,
+                             script_map_asset(edition.convert or config["script"]))
         copy_static(writer, config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
         if config["search"]:
-            # Indexed in the staging folder: a failed index leaves the previous site/ as it was.
-            writer.write(Route("search_map").path, script_map_asset(config["script"]))
-            search = index_site(staging)
-    files = len(writer.written) + (search.files if search else 0)
-    return BuildReport(len(articles), len(pages), files, site_dir, search.pages if search else None)
+            # One index per edition, in its folder; built in the staging folder, so a failed index
+            # leaves the previous site/ as it was.
+            indexes = [index_site(staging / edition.path if edition.path else staging) for edition in editions]
+    files = len(writer.written) + sum(index.files for index in indexes)
+    indexed = sum(index.pages for index in indexes) if config["search"] else None
+    rendered = sum(1 for edition in editions for page in pages if not (edition.path and page.route.kind in ROOT_ONLY))
+    return BuildReport(len(articles), rendered, files, site_dir, indexed)
 
 
-def make_environment(config: Config) -> Environment:
-    """Templates from the project's templates/, autoescaped, with `url_for` as the only URL maker."""
-    urls = Urls(config["base_url"])
+def make_environment(config: Config, edition: Edition | None = None,
+                     editions: list[Edition] | None = None) -> Environment:
+    """Templates from the project's templates/, autoescaped, with `url_for` (this edition's URLs) as
+    the only URL maker and `edition_url` for the same page in another edition."""
+    editions = editions or editions_of(config.data)
+    edition = edition or editions[0]
+    urls = Urls(config["base_url"], edition.path)
     environment = Environment(
         loader=FileSystemLoader(config.dir("templates")),
         autoescape=select_autoescape(["html", "xml"]),
@@ -74,7 +96,16 @@ def make_environment(config: Config) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals.update(url_for=urls.url_for, atom_id=atom_id, site=config.data)
+
+    def edition_url(other: Edition, route: Route, absolute: bool = False) -> str:
+        return urls.in_edition(other.path).url_for(route.kind, route.key, route.page, absolute=absolute)
+
+    def edition_atom_id(kind: str, key: str | None = None) -> str:
+        return atom_id(kind, key, edition.path)
+
+    environment.globals.update(url_for=urls.url_for, atom_id=edition_atom_id, edition_url=edition_url,
+                               site={**config.data, "language": edition.lang},
+                               edition=edition, editions=editions)
     return environment
 
 

@@ -56,16 +56,25 @@ class Route:
         return location + "index.html" if location == "" or location.endswith("/") else location
 
 
-class Urls:
-    """Knows the base URL; every link, asset, feed and sitemap entry is made here."""
+# Files of the whole site, at the base URL whichever edition links to them.
+SHARED_KINDS = frozenset({"static", "sitemap", "robots", "file"})
 
-    def __init__(self, base_url: str):
+
+class Urls:
+    """Knows the base URL and the edition's folder (`""` or `zh-hant/`); every link, asset, feed and
+    sitemap entry is made here."""
+
+    def __init__(self, base_url: str, edition: str = ""):
         parts = urlsplit(base_url)
         if not (base_url.startswith("/") or (parts.scheme in ("http", "https") and parts.netloc)):
             raise DigestError(f"setting 'base_url' must be a path like /digest/ or an http(s) URL, "
                               f"not {base_url!r}")
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.base_path = urlsplit(self.base_url).path
+        self.edition = edition
+
+    def in_edition(self, edition: str) -> "Urls":
+        return Urls(self.base_url, edition)
 
     @property
     def is_absolute(self) -> bool:
@@ -75,9 +84,11 @@ class Urls:
         """`/digest/articles/x/` for pages; with absolute=True the full base URL is the prefix
         (feeds and sitemap), which is still a path when base_url is only a path."""
         prefix = self.base_url if absolute else self.base_path
-        return prefix + Route(kind, key, page).location
+        edition = "" if kind in SHARED_KINDS else self.edition
+        return prefix + edition + Route(kind, key, page).location
 
 
-def atom_id(kind: str, key: str | None = None) -> str:
-    """An Atom id for a feed or entry that stays the same when the site moves to another base URL."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'digest:' + Route(kind, key).location)}"
+def atom_id(kind: str, key: str | None = None, edition: str = "") -> str:
+    """An Atom id for a feed or entry that stays the same when the site moves to another base URL;
+    each edition's are its own (the first edition's, at the root, are those of a one-edition site)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'digest:' + edition + Route(kind, key).location)}"

@@ -15,6 +15,12 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const withoutSearch = document.getElementById("search-without-script");
 
+// The page's messages, in the page's script (each edition's page has them converted), with {name} slots.
+function message(key, values = {}) {
+  const template = document.querySelector(`#search-messages [data-message="${key}"]`).textContent;
+  return template.replace(/\{(\w+)\}/g, (slot, name) => String(values[name]));
+}
+
 let pagefind = null;
 let scriptMap = new Map();
 let generation = 0; // each search gets a number; a slower, older one never overwrites a newer one
@@ -101,12 +107,12 @@ async function run() {
     try {
       const found = await search(query, filters);
       if (number !== generation) return;
-      const what = query ? `与“${query}”相关的` : "符合条件的";
-      show(found, found.length ? `找到 ${found.length} 篇${what}文章。` : `没有找到${what}文章。`);
+      const what = query ? message("about", { query }) : message("matching");
+      show(found, found.length ? message("found", { count: found.length, what }) : message("none", { what }));
       await showMore();
     } catch (error) {
       if (number !== generation) return;
-      show([], `搜索出错：${error.message}`);
+      show([], message("error", { error: error.message }));
     }
   }
   if (number === generation) list.dataset.resultsFor = address; // which search the list shows (for tests)
@@ -187,11 +193,11 @@ function debounce(action, delay) {
 async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  statusLine.textContent = "正在载入搜索索引……";
+  statusLine.textContent = message("loading");
   try {
     pagefind = await loadPagefind();
   } catch (error) {
-    statusLine.textContent = `搜索索引载入失败（${error.message}）。`;
+    statusLine.textContent = message("failed", { error: error.message });
     form.hidden = true;
     document.getElementById("search-needs-script").hidden = true;
     withoutSearch.hidden = false;

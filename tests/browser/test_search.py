@@ -173,3 +173,20 @@ def test_without_javascript_the_page_says_so_and_links_the_indexes(browser: Brow
         assert [links.nth(i).get_attribute("href") for i in range(2)] == [f"{BASE_PATH}tags/", f"{BASE_PATH}sources/"]
     finally:
         context.close()
+
+
+def test_the_traditional_edition_searches_its_own_articles(page: Page, site_url: str):
+    """zh-hant/search/ uses zh-hant's index: Traditional titles, zh-hant links, messages in Traditional;
+    a Simplified query is brought to Traditional by that edition's table."""
+    traditional_url = f"{site_url}zh-hant/"
+    titles = search(page, traditional_url, "網格化")
+    assert titles[0] == "念好“三字訣”，鍛造基層黨建“動力主軸”"
+    expect(page.locator("#search-results li a").first).to_have_attribute(
+        "href", re.compile(f"^{BASE_PATH}zh-hant/articles/[a-z0-9-]+/$"))
+    expect(page.locator("#search-status")).to_have_text(re.compile("^找到 \\d+ 篇與“網格化”相關的文章。$"))
+    from_simplified = search(page, traditional_url, "网格化")  # also searched as typed, so maybe more
+    assert from_simplified[0] == titles[0] and set(titles) <= set(from_simplified)
+    everything = search(page, traditional_url, "黨建")
+    assert everything and not set(everything) & SEED_TITLES  # no Simplified page among the results
+    assert all(link.startswith(f"{BASE_PATH}zh-hant/") for link in
+               page.locator("#search-results li h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))"))

