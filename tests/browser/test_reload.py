@@ -7,25 +7,20 @@ a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from browser_support import launched_chromium, require_chromium
 from conftest import SUB_PATH_URL
 from digest.config import load_config
 from digest.serve import Preview
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(f"{CHROMIUM} is missing (make deps-system installs it)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 ARTICLE = "content/zhong-guo-jing-ji.md"
 TIMEOUT_MS = 10_000
@@ -44,10 +39,8 @@ def preview(project: Path) -> Iterator[Preview]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def test_open_tab_reloads_after_a_save(preview: Preview, project: Path, page: Page):
