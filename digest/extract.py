@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from digest.clean.punctuation import HAN
 from digest.schema import FrontMatter
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》"
 TITLE_MAX = 64
@@ -126,6 +126,7 @@ def _kind_of(word: str, labels: dict[str, re.Pattern[str]]) -> str:
 
 
 def _store_label(found: Extracted, kind: str, value: str) -> None:
+    """Keep a labelled value; `ignored` labels (中图分类号 …) are consumed and kept nowhere."""
     if kind == "date":
         found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
     elif kind == "abstract":
@@ -136,8 +137,6 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
         found.meta.editor = found.meta.editor or "、".join(split_list(value))
     elif kind == "author":
         found.meta.authors += [a for a in split_names(value) if a not in found.meta.authors]
-    elif kind == "ignored":
-        return
     elif kind == "source":
         url = URL_RE.search(value)
         if url:

@@ -54,8 +54,6 @@ class FrontMatter:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(FrontMatter))
-STR_FIELDS = {"title", "editor", "source", "source_url", "summary", "doi", "slug", "seed",
-              "seed_sha256", "fingerprint"}
 LIST_FIELDS = {"authors", "tags", "review"}
 
 
