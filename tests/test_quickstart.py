@@ -41,8 +41,9 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def make(target: str, cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", target], cwd=cwd, env=clean_env(), stdin=subprocess.DEVNULL,
+def make(target: str, cwd: Path, timeout: int = 900, *variables: str) -> subprocess.CompletedProcess:
+    """`make target NAME=value…` in `cwd`, as a developer would run it; stderr is in stdout."""
+    return subprocess.run(["make", target, *variables], cwd=cwd, env=clean_env(), stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
 
 
@@ -93,6 +94,23 @@ def test_make_bench_fails_clearly_without_bench_script(tmp_path: Path):
     assert result.returncode != 0
     assert "bench/run.py does not exist" in result.stdout, result.stdout
     assert not (tmp_path / ".venv").exists(), "make bench set up a venv before finding no benchmark"
+
+
+def test_make_test_says_clearly_that_npm_is_missing(tmp_path: Path):
+    for name in ("Makefile", "package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    result = make("setup-node", tmp_path, 60, "NPM=no-such-npm")
+    assert result.returncode != 0
+    assert "make: npm is missing; the browser tests need Node.js 20 or later with npm" in result.stdout, result.stdout
+    assert not (tmp_path / "node_modules").exists()
+
+
+def test_deps_system_counts_a_package_present_by_its_command_or_its_file(tmp_path: Path):
+    """Entries are package:command or package:/path (a font has no command); present ones install nothing."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    packages = f"a-shell:sh a-font:{tmp_path / 'Makefile'}"  # a file, not a command
+    result = make("deps-system", tmp_path, 120, f"SYSTEM_PACKAGES={packages}")
+    assert result.returncode == 0 and "apt-get" not in result.stdout, result.stdout
 
 
 def test_make_site_from_a_clean_clone(tmp_path: Path):

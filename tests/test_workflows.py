@@ -156,6 +156,17 @@ def test_tests_workflow_runs_make_test():
     assert setup and str(setup[0]["with"]["python-version"]) == "3.11"
 
 
+def test_tests_workflow_keeps_the_browser_artifacts_even_after_a_failure():
+    """The screenshots and reports under test-artifacts/ are uploaded after `make test`, pass or fail."""
+    steps = [step for _, step in all_steps(load(WORKFLOW_DIR / "tests.yml"))]
+    test = next(index for index, step in enumerate(steps) if step.get("run") == "make test")
+    uploads = [step for step in steps[test + 1:] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads and uploads[0]["if"] == "always()", uploads
+    assert uploads[0]["with"]["path"].rstrip("/") == "test-artifacts"
+    setup = [s for s in steps[:test] if s.get("uses", "").startswith("actions/setup-node@")]
+    assert setup and str(setup[0]["with"]["node-version"]) == "20"
+
+
 def test_ci_runs_the_readme_test_command():
     """.ci/run ends by running `make test`, the README's test command, and nothing after it."""
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]

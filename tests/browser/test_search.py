@@ -9,20 +9,12 @@ browser; without it the tests are skipped, except in CI (CI=true), where that is
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from browser_support import launched_chromium, require_chromium
-from conftest import REPO
-from digest.config import load_config
-from digest.render import build_site
+from browser_support import build_seed_site, launched_chromium, offline_page, require_chromium, static_server
 
 require_chromium()
 
@@ -43,26 +35,9 @@ SEED_TITLES = {  # the five seed articles in content/
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The seed site built for /digest/ into <root>/digest/, served from <root> at http://127.0.0.1:<port>/."""
     project = tmp_path_factory.mktemp("seed-site")
-    shutil.copy(REPO / "config.yaml", project / "config.yaml")
-    shutil.copytree(REPO / "content", project / "content")
-    for name in ("templates", "static"):
-        (project / name).symlink_to(REPO / name)
-    config = load_config(project / "config.yaml")
-    config = config.with_overrides(base_url=BASE_PATH, paths={**config["paths"], "site": "www/digest"})
-    build_site(config)
-    handler = functools.partial(QuietHandler, directory=str(project / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        pass
+    with static_server(project / "www") as root_url:
+        build_seed_site(project, BASE_PATH, site="www/digest")
+        yield root_url.rstrip("/") + BASE_PATH
 
 
 @pytest.fixture(scope="module")
@@ -74,23 +49,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh tab that fails the test on a script error or on any request leaving 127.0.0.1 (offline)."""
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-
-    def only_local(route, request):
-        if request.url.startswith("http://127.0.0.1:"):
-            route.continue_()
-        else:
-            errors.append(f"request off the site: {request.url}")
-            route.abort()
-
-    context.route("**/*", only_local)
-    opened = context.new_page()
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == []
+    with offline_page(browser) as opened:
+        opened.set_default_timeout(TIMEOUT_MS)
+        yield opened
 
 
 def search(page: Page, site_url: str, query: str, **filters: str) -> list[str]:
