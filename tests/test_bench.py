@@ -1,0 +1,133 @@
+"""The benchmark's helpers (bench/): the content corpus, the peers' input formats, our bench config,
+the Python floor and the process-tree measurement. The benchmark itself is `make bench`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.corpus import BODY_CHARS, write_content_corpus
+from bench.floor import build_floor, read_article
+from bench.projects import hugo_document, our_config, pelican_document
+from digest.config import load_config
+from digest.schema import read_document
+
+ARTICLES = 30
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[Path]:
+    return write_content_corpus(tmp_path_factory.mktemp("corpus") / "content", ARTICLES)
+
+
+def test_content_corpus_meets_the_spec(corpus):
+    """Valid front-matter, 2-5 tags, a source, 1,500-4,000 characters of text with headings."""
+    sources = set()
+    for path in corpus:
+        meta, body, _ = read_document(path)
+        text = re.sub(r"^## ", "", body, flags=re.M).replace("\n", "")
+        assert BODY_CHARS[0] <= len(text) <= BODY_CHARS[1], path.name
+        assert re.search(r"^## \S", body, flags=re.M), path.name
+        assert 2 <= len(meta.tags) <= 5 and len(set(meta.tags)) == len(meta.tags)
+        sources.add(meta.source)
+    assert len(sources) > 10
+
+
+def test_content_corpus_is_seeded(corpus, tmp_path):
+    """The same seed gives the same files; a smaller corpus is the start of a larger one."""
+    again = write_content_corpus(tmp_path / "content", 3)
+    assert [path.read_bytes() for path in again] == [path.read_bytes() for path in corpus[:3]]
+
+
+META = {"title": "标题：副标题", "date": dt.date(2020, 1, 2), "authors": ["张三"], "source": "北京日报",
+        "tags": ["党建", "乡村振兴"], "slug": "article-000001"}
+
+
+def test_peers_read_the_corpus_as_written(corpus):
+    meta, body = read_article(corpus[0])
+    expected, expected_body, _ = read_document(corpus[0])
+    assert {key: getattr(expected, key) for key in META} == {key: meta[key] for key in META}
+    assert body == expected_body
+
+
+def test_pelican_document_has_its_metadata_header():
+    header, body = pelican_document(META, "正文\n").split("\n\n", 1)
+    assert header.splitlines() == ["Title: 标题：副标题", "Date: 2020-01-02", "Slug: article-000001",
+                                   "Category: 北京日报", "Tags: 党建, 乡村振兴", "Authors: 张三"]
+    assert body == "正文\n"
+
+
+def test_hugo_document_has_yaml_front_matter_with_taxonomies():
+    _, front_matter, body = hugo_document(META, "正文\n").split("---\n", 2)
+    data = yaml.safe_load(front_matter)
+    assert data["tags"] == ["党建", "乡村振兴"] and data["sources"] == ["北京日报"]
+    assert data["date"] == dt.date(2020, 1, 2) and data["slug"] == "article-000001"
+    assert body == "正文\n"
+
+
+@pytest.mark.parametrize("shipped", [False, True])
+def test_our_bench_config_loads(tmp_path, shipped):
+    """The repository's config.yaml over the bench corpus; the bench settings turn search and the second edition off."""
+    shipped_config = load_config(Path(__file__).parent.parent / "config.yaml")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(our_config(tmp_path / "content", shipped), allow_unicode=True), encoding="utf-8")
+    config = load_config(path)
+    assert config.dir("content") == tmp_path / "content"
+    assert config.dir("templates") == shipped_config.dir("templates")
+    assert config.dir("site") == tmp_path / "site"
+    assert config["search"] is (shipped_config["search"] if shipped else False)
+    assert config["editions"] == (shipped_config["editions"] if shipped else shipped_config["editions"][:1])
+
+
+def test_floor_writes_one_page_per_article(corpus, tmp_path):
+    assert build_floor(corpus[0].parent, tmp_path / "out") == ARTICLES
+    page = (tmp_path / "out" / "article-000000.html").read_text(encoding="utf-8")
+    assert read_document(corpus[0])[0].title in page and "<h2>" in page
+
+
+def test_measure_adds_up_the_process_tree(tmp_path):
+    pytest.importorskip("psutil")
+    from bench.measure import CommandFailed, measure
+
+    allocate = "x = bytearray(150_000_000); import time; time.sleep(0.6)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {allocate!r}]) ; print('done')"
+    result = measure([sys.executable, "-c", parent], tmp_path / "log")
+    assert result.peak_rss > 150_000_000 and result.seconds > 0.6
+    assert (tmp_path / "log").read_text() == "done\n"
+    with pytest.raises(CommandFailed, match="exited with 3"):
+        measure([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "log")
+
+
+def test_the_edited_article_is_the_newest_and_is_restored(corpus, tmp_path):
+    pytest.importorskip("psutil")
+    from bench.run import newest_article, restored
+
+    newest = newest_article(corpus[0].parent)
+    assert read_document(newest)[0].date == max(read_document(path)[0].date for path in corpus)
+    article = tmp_path / newest.name
+    article.write_bytes(newest.read_bytes())
+    before = (article.read_bytes(), article.stat().st_mtime_ns)
+    with restored(article):
+        article.write_text("changed", encoding="utf-8")
+    assert (article.read_bytes(), article.stat().st_mtime_ns) == before
+
+
+def test_a_failed_build_is_reported_and_the_bench_goes_on(tmp_path, capsys):
+    pytest.importorskip("psutil")
+    from bench.projects import Contender
+    from bench.report import FULL, Row, spread
+    from bench.run import run_once
+
+    log = tmp_path / "failure.log"
+    failing = Contender("broken", (sys.executable, "-c", "raise SystemExit('no')"), (), log)
+    row = Row("broken", 10, FULL)
+    run_once(failing, row, 2)
+    run_once(failing, row, 2)
+    assert row.runs == [] and row.median is None
+    assert spread(row).startswith("failed, see ") and spread(row).endswith("failure.log")
+    assert capsys.readouterr().out.count("exited with 1") == 1
