@@ -3,7 +3,7 @@
 
     python build.py                 ingest seeds/ into content/, then build site/
     python build.py ingest [--force]
-    python build.py build [--base-url URL] [--drafts]
+    python build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
     python build.py check
     python build.py new "标题"
     python build.py serve [--port 8000] [--host 127.0.0.1]
@@ -39,7 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ingest = commands.add_parser("ingest", help="clean every raw file in seeds/ into content/<slug>.md")
     ingest.add_argument("--force", action="store_true", help="re-ingest even content files the curator edited")
-    commands.add_parser("build", parents=[per_command], help="render content/ into the static site in site/")
+    build = commands.add_parser("build", parents=[per_command], help="render content/ into the static site in site/")
+    build.add_argument("--full", action="store_true",
+                       help="write every file again instead of only what changed since the last build")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="worker processes for a big build (default: one per core; 1: none)")
     commands.add_parser("check", parents=[per_command],
                         help="validate content files and the links of the site built with the same --base-url")
     new = commands.add_parser("new", help="start a new draft article in content/")
@@ -71,7 +75,8 @@ def run(args: argparse.Namespace, config) -> int:
     if args.command in (None, "ingest"):
         status |= run_ingest(config, force=getattr(args, "force", False))
     if args.command in (None, "build"):
-        status |= run_build(config, drafts=args.drafts)
+        status |= run_build(config, drafts=args.drafts, full=getattr(args, "full", False),
+                            jobs=getattr(args, "jobs", None))
     if args.command == "check":
         status |= run_check(config)
     if args.command == "new":
@@ -95,10 +100,10 @@ def run_ingest(config, force: bool) -> int:
     return 1 if report.failed else 0
 
 
-def run_build(config, drafts: bool) -> int:
+def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None) -> int:
     from digest.render import build_site
 
-    report = build_site(config, drafts=drafts)
+    report = build_site(config, drafts=drafts, jobs=jobs, full=full)
     print(f"build: {report}")
     return 0
 

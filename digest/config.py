@@ -30,7 +30,7 @@ class Config:
         return self.data[key]
 
     def dir(self, name: str) -> Path:
-        """An absolute project folder from `paths` (seeds, content, templates, static, site)."""
+        """An absolute project folder from `paths` (seeds, content, templates, static, site, cache)."""
         return (self.root / self.data["paths"][name]).resolve()
 
     def with_overrides(self, **overrides: Any) -> "Config":

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import math
 import re
+import time
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,8 +18,10 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.errors import DigestError
+from digest.parallel import ordered_map
 from digest.schema import SLUG_RE, read_document
 from digest.slug import slugify, unique_slug
 
@@ -39,8 +44,30 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Body:
+    """An article's Markdown as HTML: its text and its references list."""
+
+    html: str
+    references_html: str
+
+
+@dataclass(frozen=True)
+class KeptBody:
+    """A body held in memory, for an article read outside the build cache."""
+
+    body: Body
+
+    def __call__(self, digest: str) -> Body:
+        return self.body
+
+
+@dataclass(frozen=True)
 class Article:
-    """One content file, read and rendered: everything the site needs to know about it."""
+    """One content file, read and rendered: everything the site needs to know about it.
+
+    The HTML body is fetched when a page asks for it (`body_of(digest)`, from the build cache),
+    so that a big site's bodies are never all in memory at once. `digest` identifies the file's
+    name and bytes as read by this code with these settings."""
 
     slug: str
     title: str
@@ -51,13 +78,21 @@ class Article:
     doi: str | None
     tags: tuple[str, ...]
     summary: str
-    body_html: str
-    references_html: str
     toc: tuple[Heading, ...]
     han_count: int
     reading_minutes: int
     draft: bool
     path: Path
+    digest: str
+    body_of: Callable[[str], Body] = field(compare=False, repr=False)
+
+    @property
+    def body_html(self) -> str:
+        return self.body_of(self.digest).html
+
+    @property
+    def references_html(self) -> str:
+        return self.body_of(self.digest).references_html
 
     @property
     def source_link(self) -> str | None:
@@ -75,17 +110,81 @@ class Article:
         return (self.date is None, -self.date.toordinal() if self.date else 0, self.slug)
 
 
-def load_articles(config: Config, drafts: bool = False) -> list[Article]:
-    """Every content/*.md as an Article, newest first; drafts only when asked for."""
+PARALLEL_FROM = 64  # content files to read before worker processes pay off
+
+
+def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None = None,
+                  jobs: int | None = None) -> list[Article]:
+    """Every content/*.md as an Article, newest first; drafts only when asked for. With a `cache`,
+    only files it has not seen as they are now are read, in `jobs` processes when there are many."""
     content_dir = config.dir("content")
     if not content_dir.is_dir():
         # Building from a mistyped folder would replace the site with an empty one.
         raise DigestError("content folder not found", content_dir)
-    reader = ArticleReader(config.rules["labels"]["references"], config["reading_speed"])
-    paths = sorted(path for path in content_dir.glob("*.md") if not path.name.startswith("."))
-    articles = [reader.read(path) for path in paths]
+    settings = (config.rules["labels"]["references"], config["reading_speed"])
+    paths = sorted((path for path in content_dir.glob("*.md") if not path.name.startswith(".")),
+                   key=lambda path: path.name)
+    if cache is None:
+        reader = ArticleReader(*settings)
+        articles = [reader.read(path) for path in paths]
+    else:
+        articles = read_through_cache(paths, settings, cache, jobs)
     check_unique_slugs(articles)
     return sorted((a for a in articles if drafts or not a.draft), key=lambda a: a.sort_key)
+
+
+def read_through_cache(paths: list[Path], settings: tuple[list[str], int], cache: BuildCache,
+                       jobs: int | None) -> list[Article]:
+    """Articles from the cache for files it knows as they are now; the others read and cached."""
+    key = reader_key(*settings)
+    cache.use_reader(key)
+    known = cache.sources()
+    now: dict[str, tuple[int, int, str]] = {}
+    for path in paths:
+        stat = path.stat()
+        seen = known.get(path.name)
+        if seen and seen[:2] == (stat.st_size, stat.st_mtime_ns):
+            now[path.name] = seen
+        else:  # new, or touched: the same bytes need not be read again
+            now[path.name] = (stat.st_size, stat.st_mtime_ns, content_digest(key, path, path.read_bytes()))
+    path_of = {now[path.name][2]: path for path in paths}
+    cached = {digest: replace(article, path=path_of[digest], body_of=cache.body)
+              for digest, article in cache.articles(path_of).items()}
+    todo = [path for path in paths if now[path.name][2] not in cached]
+    read = ordered_map(read_article, todo, jobs, parallel_from=PARALLEL_FROM, initializer=start_reader,
+                       initargs=settings)
+    for path, article in zip(todo, read):
+        now[path.name] = (*now[path.name][:2], article.digest)
+    now = {name: trust_stat(*entry) for name, entry in now.items()}
+    if now != known:
+        # Stored without their path (a Path is slow to unpickle) and body, given back when loaded.
+        cache.save_reads(now, {article.digest: (replace(article, path=None, body_of=None),
+                                                article.body_of(article.digest))
+                               for article in read})
+    cached.update((article.digest, replace(article, body_of=cache.body)) for article in read)
+    return [cached[now[path.name][2]] for path in paths]
+
+
+RACY_NS = 2_000_000_000  # file times tick coarsely: a file this new may change again within its tick
+
+
+def trust_stat(size: int, mtime_ns: int, digest: str) -> tuple[int, int, str]:
+    """A file modified within RACY_NS of now is recorded with no time, so the next build reads it
+    again, as git does with "racily clean" files: a second save in the same clock tick, to the same
+    size, would otherwise go unseen."""
+    return (size, -1 if time.time_ns() - mtime_ns < RACY_NS else mtime_ns, digest)
+
+
+_reader: ArticleReader | None = None  # one per worker process
+
+
+def start_reader(reference_labels: list[str], reading_speed: int) -> None:
+    global _reader
+    _reader = ArticleReader(reference_labels, reading_speed)
+
+
+def read_article(path: Path) -> Article:
+    return _reader.read(path)
 
 
 def check_unique_slugs(articles: list[Article]) -> None:
@@ -116,9 +215,11 @@ class ArticleReader:
         self.reading_speed = reading_speed
         self.headings = HeadingIds()
         self.markdown = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(self.headings)])
+        self.key = reader_key(reference_labels, reading_speed)
 
     def read(self, path: Path) -> Article:
-        meta, body, _ = read_document(path)
+        data = path.read_bytes()
+        meta, body, _ = read_document(path, data)
         text, references = split_references(CONTROL_RE.sub("", body), self.reference_labels)
         body_html, toc = self.render(text)
         han_count = count_han(text)
@@ -126,14 +227,24 @@ class ArticleReader:
             slug=meta.slug or _slug_from_filename(path), title=meta.title, date=meta.date,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
-            summary=meta.summary or summarize(text), body_html=body_html,
-            references_html=self.render(references)[0], toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=path)
+            summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
+            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=path,
+            digest=content_digest(self.key, path, data),
+            body_of=KeptBody(Body(body_html, self.render(references)[0] if references.strip() else "")))
 
     def render(self, text: str) -> tuple[str, tuple[Heading, ...]]:
         """Markdown -> (HTML, headings); raw HTML in the text stays text."""
         html_text = self.markdown.reset().convert(text)
         return html_text, tuple(self.headings.found)
+
+
+def reader_key(reference_labels: list[str], reading_speed: int) -> str:
+    """What an Article depends on besides its file: this code and the reader's settings."""
+    return hash_text(code_version(), *reference_labels, str(reading_speed))
+
+
+def content_digest(key: str, path: Path, data: bytes) -> str:
+    return hashlib.sha256(f"{key}\0{path}\0".encode() + data).hexdigest()
 
 
 def _distinct(items: list[str]) -> tuple[str, ...]:

@@ -7,11 +7,9 @@ A content file the curator has edited is never overwritten: each file carries a
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +21,7 @@ from digest.clean.script import to_target_script
 from digest.config import Config
 from digest.errors import DigestError
 from digest.extract import extract
+from digest.parallel import ordered_map
 from digest.schema import FrontMatter, dump_front_matter, read_document
 from digest.slug import slugify, unique_slug
 
@@ -106,14 +105,8 @@ PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs mor
 
 
 def render_many(seeds: list[Path], config: Config, jobs: int | None) -> list[Rendered | DigestError]:
-    """Render seeds, in order; a process pool when there are many and more than one core."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(seeds) < PARALLEL_FROM:
-        return [render_safely(seed, config) for seed in seeds]
-    # forkserver: the preview server calls ingest from a thread, and forking threads is unsafe.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(partial(render_safely, config=config), seeds, chunksize=32))
+    """Render seeds, in order; in worker processes when there are many and more than one core."""
+    return ordered_map(partial(render_safely, config=config), seeds, jobs, parallel_from=PARALLEL_FROM)
 
 
 def render_safely(seed: Path, config: Config) -> Rendered | DigestError:

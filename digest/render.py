@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import filecmp
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
                     select_autoescape)
 
+from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.content import load_articles
 from digest.editions import Edition, TextConverter, editions_of
 from digest.errors import DigestError
-from digest.search import index_site, script_map_asset
+from digest.fingerprint import Fingerprints
+from digest.parallel import chunked, ordered_map
+from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.site import Page, plan_site
 from digest.urls import Route, Urls, atom_id
 
@@ -31,54 +38,196 @@ SEARCH_STATIC = ("search.js",)
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote: articles read, pages rendered, files written in all (the search index's
-    too), pages indexed for search (None with search off), and where."""
+    """What a build left in the site folder: articles, pages and files in all (the search index's
+    too), pages indexed for search (None with search off); and what this build wrote and removed."""
 
     articles: int
     pages: int
     files: int
     output: Path
     indexed: int | None = None
+    rendered: int = 0
+    written: int = 0
+    removed: int = 0
 
     def __str__(self) -> str:
         search = "" if self.indexed is None else f", {self.indexed} indexed for search"
-        return f"{self.articles} articles, {self.pages} pages, {self.files} files{search} in {self.output}"
+        return (f"{self.articles} articles, {self.pages} pages, {self.files} files{search} in {self.output} "
+                f"({self.rendered} made, {self.written} changed, {self.removed} removed)")
 
 
-def build_site(config: Config, drafts: bool = False) -> BuildReport:
-    """content/ -> site/: read every article, plan the pages, write them once per edition (the first at
-    the root, each other in its folder, its text converted); site/ changes only on success."""
-    articles = load_articles(config, drafts=drafts)
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: page `page` of the plan in edition `edition`, or the bytes `data()`
+    makes; `fingerprint` changes whenever what the file is made from changes."""
+
+    path: str
+    fingerprint: str
+    page: int | None = None
+    edition: int = 0
+    data: Callable[[], bytes] | None = None
+    searchable: bool = False
+
+
+def build_site(config: Config, drafts: bool = False, jobs: int | None = None, full: bool = False,
+               search_later: bool = False) -> BuildReport:
+    """content/ -> site/: read the articles, plan the pages, write them once per edition (the first at
+    the root, each other in its folder, its text converted), in `jobs` processes (default: one per core).
+
+    With the cache's record of the previous build (same settings, templates and code, unless `full`),
+    only the files whose fingerprint changed are written and the ones no longer planned removed;
+    otherwise the whole site is written into a new folder that replaces site/ on success.
+    `search_later` leaves an incremental build's search index to `finish_search` (the preview
+    reloads the page first)."""
+    cache = BuildCache(config.dir("cache"))
+    articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
     if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
         config = config.with_overrides(search=False)
     editions = editions_of(config.data)
     pages = plan_site(articles, config)
+    outputs = plan_outputs(pages, editions, config)
+    key = build_key(config, drafts)
     site_dir = config.dir("site")
-    indexes = []
-    with staging_folder(site_dir) as staging, template_errors(config.dir("templates")):
-        writer = Writer(staging)
-        for edition in editions:
-            environment = make_environment(config, edition, editions)
-            convert = TextConverter(edition.convert, edition.overrides) if edition.convert else None
-            for page in pages:
-                if edition.path and page.route.kind in ROOT_ONLY:
-                    continue
-                text = render_page(environment, page)
-                if convert and page.template:
-                    text = convert.markup(text, xml=page.path.endswith(".xml"))
-                writer.write(edition.path + page.path, text.encode("utf-8"))
-            if config["search"]:
-                writer.write(edition.path + Route("search_map").path,
-                             script_map_asset(edition.convert or config["script"]))
-        copy_static(writer, config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
-        if config["search"]:
-            # One index per edition, in its folder; built in the staging folder, so a failed index
-            # leaves the previous site/ as it was.
-            indexes = [index_site(staging / edition.path if edition.path else staging) for edition in editions]
-    files = len(writer.written) + sum(index.files for index in indexes)
+    known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
+    work = Renderer(config, editions, pages)
+    with template_errors(config.dir("templates")):
+        if known is None:
+            rendered = written = write_all(work, outputs, site_dir, jobs)
+            removed = 0
+            cache.set(STALE_SEARCH, None)
+        else:
+            rendered, written, removed = update(work, outputs, known, cache, site_dir, jobs, search_later)
+    cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
+    indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
+    files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
-    rendered = sum(1 for edition in editions for page in pages if not (edition.path and page.route.kind in ROOT_ONLY))
-    return BuildReport(len(articles), rendered, files, site_dir, indexed)
+    pages = sum(1 for output in outputs if output.page is not None)
+    return BuildReport(len(articles), pages, files, site_dir, indexed, rendered, written, removed)
+
+
+def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> list[Output]:
+    """Every file of the site with its fingerprint: the pages in each edition, the search page's
+    script table, the static files; two files for one path are an error."""
+    fingerprints = Fingerprints()
+    outputs = []
+    for number, edition in enumerate(editions):
+        outputs += [Output(edition.path + page.path, fingerprints.of(page), index, number,
+                           searchable=page.route.kind == "article")
+                    for index, page in enumerate(pages) if not (edition.path and page.route.kind in ROOT_ONLY)]
+        if config["search"]:
+            conversion = edition.convert or config["script"]
+            outputs.append(Output(edition.path + Route("search_map").path, f"script-map {conversion}",
+                                  data=partial(script_map_asset, conversion)))
+    outputs += static_outputs(config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
+    check_distinct_paths(outputs)
+    return outputs
+
+
+def static_outputs(static_dir: Path, leave_out: Collection[str] = ()) -> list[Output]:
+    """static/ -> site/static/, hidden files and the paths in `leave_out` left out."""
+    if not static_dir.is_dir():
+        return []
+    outputs = []
+    for source in sorted(static_dir.rglob("*")):
+        relative = source.relative_to(static_dir)
+        if source.is_file() and relative.as_posix() not in leave_out \
+                and not any(part.startswith(".") for part in relative.parts):
+            data = source.read_bytes()
+            outputs.append(Output(Route("static", relative.as_posix()).path, hash_bytes(data),
+                                  data=partial(bytes, data)))
+    return outputs
+
+
+def check_distinct_paths(outputs: list[Output]) -> None:
+    seen: set[str] = set()
+    for output in outputs:
+        if output.path in seen:
+            raise DigestError(f"two pages would be written to the same file '{output.path}'")
+        seen.add(output.path)
+
+
+def build_key(config: Config, drafts: bool) -> str:
+    """What every page depends on: code, settings, templates, whether drafts are shown."""
+    templates = config.dir("templates")
+    parts = [code_version(), json.dumps(config.data, sort_keys=True, default=str), str(drafts)]
+    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+        if path.is_file():
+            parts.append(f"{path.relative_to(templates)}:{hash_bytes(path.read_bytes())}")
+    return hash_text(*parts)
+
+
+def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int | None) -> int:
+    """The whole site into a new folder, which replaces site/ once everything, search included, is written."""
+    with staging_folder(site_dir) as staging:
+        render_outputs(work, outputs, staging, jobs)
+        if work.config["search"]:
+            for edition in work.editions:  # built in the staging folder: a failure leaves site/ as it was
+                index_site(staging / edition.path)
+    return len(outputs)
+
+
+def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: BuildCache, site_dir: Path,
+           jobs: int | None, search_later: bool = False) -> tuple[int, int, int]:
+    """Make the files whose fingerprint changed, index search again in the editions whose articles
+    changed, and remove the files no longer planned; (made, changed, removed). Everything is made
+    beside site/ first, then the files whose bytes differ are moved in, one rename a file, so a
+    failure leaves site/ as it was and an unchanged file keeps its time."""
+    changed = [output for output in outputs if known.get(output.path) != output.fingerprint]
+    planned = {output.path for output in outputs}
+    stale = sorted(path for path in known if path not in planned)
+    editions = stale_search(cache) | {number for number, edition in enumerate(work.editions) if (
+        any(output.searchable and output.edition == number for output in changed)
+        or any(path.startswith(edition.path + Route("article", "").location) for path in stale))}
+    editions = sorted(editions) if work.config["search"] else []
+    if not (changed or stale or editions):
+        return 0, 0, 0
+    with staging_folder(site_dir, swap=False) as staging:
+        render_outputs(work, changed, staging, jobs)
+        for number in [] if search_later else editions:
+            searchable = [output.path for output in outputs if output.searchable and output.edition == number]
+            view = staging / f".search-{number}"
+            link_files(searchable, [staging, site_dir], view, strip=work.editions[number].path)
+            index_site(view, staging / f".pagefind-{number}")
+        differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
+        cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
+        cache.set(STALE_SEARCH, ",".join(map(str, editions)) if search_later else None)
+        move_into(staging, site_dir, differ)
+        for number in [] if search_later else editions:
+            replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}")
+    remove_files(site_dir, stale)
+    return len(changed), len(differ), len(stale)
+
+
+STALE_SEARCH = "stale_search"  # cache state: the editions (by number) whose index a build left to finish_search
+
+
+def stale_search(cache: BuildCache) -> set[int]:
+    return {int(number) for number in (cache.get(STALE_SEARCH) or "").split(",") if number}
+
+
+def finish_search(config: Config) -> int:
+    """Index search again, in site/ itself, in the editions a `search_later` build left; how many."""
+    cache = BuildCache(config.dir("cache"))
+    editions = editions_of(config.data)
+    stale = stale_search(cache)
+    for number in sorted(stale):
+        edition_dir = config.dir("site") / editions[number].path
+        new = edition_dir / ".pagefind-new"
+        shutil.rmtree(new, ignore_errors=True)
+        index_site(edition_dir, new)
+        replace_folder(index_folder(edition_dir), new)
+    cache.set(STALE_SEARCH, None)
+    return len(stale)
+
+
+def link_files(paths: list[str], sources: list[Path], target: Path, strip: str = "") -> None:
+    """A folder of hard links to the files at `paths`, each from the first of `sources` that has
+    it, at its path less the prefix `strip`: an edition's pages as they will be, for Pagefind."""
+    for path in paths:
+        source = next(folder / path for folder in sources if (folder / path).exists())
+        link = target / path.removeprefix(strip)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, link)
 
 
 def make_environment(config: Config, edition: Edition | None = None,
@@ -109,10 +258,65 @@ def make_environment(config: Config, edition: Edition | None = None,
     return environment
 
 
+class Renderer:
+    """Renders the planned pages in any edition: one Jinja environment and text converter per edition."""
+
+    def __init__(self, config: Config, editions: list[Edition], pages: list[Page]):
+        self.config = config
+        self.editions = editions
+        self.pages = pages
+        self._environments: dict[int, Environment] = {}
+        self._converters: dict[int, TextConverter | None] = {}
+
+    def data(self, output: Output) -> bytes:
+        if output.data is not None:
+            return output.data()
+        page = self.pages[output.page]
+        text = render_page(self.environment(output.edition), page)
+        convert = self._converters[output.edition]
+        if convert and page.template:
+            text = convert.markup(text, xml=page.path.endswith(".xml"))
+        return text.encode("utf-8")
+
+    def environment(self, number: int) -> Environment:
+        if number not in self._environments:
+            edition = self.editions[number]
+            self._environments[number] = make_environment(self.config, edition, self.editions)
+            self._converters[number] = TextConverter(edition.convert, edition.overrides) if edition.convert else None
+        return self._environments[number]
+
+
 def render_page(environment: Environment, page: Page) -> str:
     if page.template is None:
         return page.text
     return environment.get_template(page.template).render(**page.context, page=page)
+
+
+RENDER_CHUNK = 50  # outputs per task handed to a worker process
+PARALLEL_FROM = 8  # chunks of work before worker processes pay off
+
+_worker: tuple[Renderer, Path] | None = None  # the renderer and target folder of a worker process
+
+
+def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None) -> None:
+    """Write `outputs` into `target`, spread over `jobs` processes when there are many; each file
+    is made the same way wherever it is made, so the result does not depend on `jobs`."""
+    ordered_map(write_chunk, chunked(outputs, RENDER_CHUNK), jobs, parallel_from=PARALLEL_FROM,
+                initializer=start_worker, initargs=(work, target), chunksize=1)
+
+
+def start_worker(work: Renderer, target: Path) -> None:
+    global _worker
+    _worker = (work, target)
+
+
+def write_chunk(outputs: list[Output]) -> None:
+    work, target = _worker
+    with template_errors(work.config.dir("templates")):
+        for output in outputs:
+            path = target / output.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(work.data(output))
 
 
 @contextmanager
@@ -134,37 +338,10 @@ def _template_frame(exc: Exception, templates_dir: Path) -> tuple[Path | None, i
     return None, None
 
 
-class Writer:
-    """The one way files get into the output folder; refuses to write the same path twice."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.written: set[str] = set()
-
-    def write(self, path: str, data: bytes) -> None:
-        if path in self.written:
-            raise DigestError(f"two pages would be written to the same file '{path}'")
-        self.written.add(path)
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-
-def copy_static(writer: Writer, static_dir: Path, leave_out: Collection[str] = ()) -> None:
-    """static/ -> site/static/, hidden files and the paths in `leave_out` left out."""
-    if not static_dir.is_dir():
-        return
-    for source in sorted(static_dir.rglob("*")):
-        relative = source.relative_to(static_dir)
-        if relative.as_posix() in leave_out:
-            continue
-        if source.is_file() and not any(part.startswith(".") for part in relative.parts):
-            writer.write(Route("static", relative.as_posix()).path, source.read_bytes())
-
-
 @contextmanager
-def staging_folder(site_dir: Path) -> Iterator[Path]:
-    """A new folder next to `site_dir` to build into; it replaces `site_dir` only if the block succeeds."""
+def staging_folder(site_dir: Path, swap: bool = True) -> Iterator[Path]:
+    """A new folder next to `site_dir` to build into; it replaces `site_dir` if the block succeeds
+    (with `swap`; otherwise the block moves what it wants and the rest is deleted)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
@@ -172,15 +349,44 @@ def staging_folder(site_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging)
         raise
-    staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be read by a web server
-    swap_in(staging, site_dir)
+    if swap:
+        staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be read by a web server
+        replace_folder(site_dir, staging)
+    else:
+        shutil.rmtree(staging)
 
 
-def swap_in(staging: Path, site_dir: Path) -> None:
-    """Two renames, so site/ is never half-written; the old tree is deleted after."""
-    old = staging.with_name(staging.name.replace("-new-", "-old-"))
-    if site_dir.exists():
-        os.rename(site_dir, old)
-    os.rename(staging, site_dir)
-    if old.exists():
-        shutil.rmtree(old)
+def move_into(staging: Path, site_dir: Path, paths: list[str]) -> None:
+    """Each file by one rename, replacing the old one: a reader never sees half a file."""
+    for path in paths:
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / path, target)
+
+
+def replace_folder(current: Path, new: Path) -> None:
+    """`new` takes the place of `current` by two renames; the old folder is deleted after."""
+    old = current.with_name(f".{current.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        os.rename(current, old)
+    os.rename(new, current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_files(site_dir: Path, paths: list[str]) -> None:
+    """Delete files the site no longer has, and the folders that leaves empty."""
+    for path in paths:
+        (site_dir / path).unlink(missing_ok=True)
+    for folder in sorted({(site_dir / path).parent for path in paths}, key=lambda f: -len(f.parts)):
+        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def same_bytes(one: Path, other: Path) -> bool:
+    return other.is_file() and filecmp.cmp(one, other, shallow=False)
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -144,11 +144,12 @@ def dump_front_matter(meta: FrontMatter) -> str:
     return f"{FENCE}\n{text}{FENCE}\n"
 
 
-def read_document(path: Path) -> tuple[FrontMatter, str, int]:
-    """Read and validate one content file: (front-matter, Markdown body, body's first line)."""
+def read_document(path: Path, data: bytes | None = None) -> tuple[FrontMatter, str, int]:
+    """Read and validate one content file: (front-matter, Markdown body, body's first line);
+    `data` is the file's bytes when the caller has read them already."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DigestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
-    yaml_text, body, body_line = split_document(text.replace("\r\n", "\n"), path)
+    yaml_text, body, body_line = split_document(text.replace("\r\n", "\n").replace("\r", "\n"), path)
     return parse_front_matter(yaml_text, path), body, body_line

@@ -67,8 +67,8 @@ def script_map_asset(script: str) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def index_site(site_dir: Path) -> SearchIndex:
-    """Index the article pages of the site built in `site_dir` into `site_dir/pagefind/`.
+def index_site(site_dir: Path, output: Path | None = None) -> SearchIndex:
+    """Index the article pages of the site built in `site_dir` into `output` (`site_dir/pagefind/`).
 
     Runs the Pagefind binary that the `pagefind[extended]` wheel ships, as `python -m pagefind`
     would, rather than through Pagefind's async Python API: that drives the same binary as a
@@ -83,7 +83,7 @@ def index_site(site_dir: Path) -> SearchIndex:
     binary = get_executable()
     if binary is None:
         raise DigestError("search needs the Pagefind binary: pip install -r requirements.txt")
-    output = site_dir / Route("search_index", "").location  # pagefind/
+    output = output or index_folder(site_dir)
     command = [str(binary), "--site", str(site_dir), "--output-path", str(output),
                "--glob", Route("article", "*").path, "--silent"]  # articles/*/index.html
     try:
@@ -94,6 +94,16 @@ def index_site(site_dir: Path) -> SearchIndex:
         message = (result.stderr.strip() or result.stdout.strip() or f"exit status {result.returncode}")
         raise DigestError(f"search index: Pagefind failed: {message}")
     sort_filters(output)  # Pagefind 1.5.2 writes its filters in random order; see digest/pagefind_order.py
+    return search_index_stats(site_dir, output)
+
+
+def index_folder(site_dir: Path) -> Path:
+    return site_dir / Route("search_index", "").location  # pagefind/
+
+
+def search_index_stats(site_dir: Path, output: Path | None = None) -> SearchIndex:
+    """Pages and files of the index in `output` (`site_dir/pagefind/`)."""
+    output = output or index_folder(site_dir)
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
     return SearchIndex(pages, sum(1 for path in output.rglob("*") if path.is_file()))

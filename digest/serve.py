@@ -41,7 +41,7 @@ import watchfiles
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.render import build_site
+from digest.render import build_site, finish_search
 from digest.urls import Urls
 
 EVENTS_PATH = "/__digest__/events"
@@ -103,7 +103,7 @@ def run_builder(config: Config, drafts: bool, changed: set[Path]) -> str:
         report = ingest(config)
         for result in report.failed:
             print(f"ingest failed: {result.seed}: {result.error}", file=sys.stderr, flush=True)
-    return str(build_site(config, drafts=drafts))
+    return str(build_site(config, drafts=drafts, search_later=True))
 
 
 class BuildState:
@@ -220,6 +220,18 @@ class Preview:
         else:
             print(f"built in {time.perf_counter() - started:.2f} s: {summary}", flush=True)
             self.state.record(None)
+            self.update_search()
+
+    def update_search(self) -> None:
+        """After the tabs have reloaded: the search index of the editions whose articles changed."""
+        started = time.perf_counter()
+        try:
+            editions = finish_search(self.config)
+        except DigestError as exc:  # the pages are fine; the next build tries the index again
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+        else:
+            if editions:
+                print(f"search index updated in {time.perf_counter() - started:.2f} s", flush=True)
 
 
 class Watcher(threading.Thread):

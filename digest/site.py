@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import groupby
+from heapq import merge
+from itertools import groupby, islice
 from typing import Any
 
 from digest.config import Config
@@ -35,12 +36,13 @@ class Page:
 
 @dataclass(frozen=True)
 class Term:
-    """A tag or a source, with its ASCII slug and its articles in site order."""
+    """A tag or a source, with its ASCII slug and how many articles it has (the articles
+    themselves are the catalog's: a page showing a term depends on its count, not its members)."""
 
     kind: str
     name: str
     slug: str
-    articles: tuple[Article, ...]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,28 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A page as the sitemap lists it."""
+
+    route: Route
+    updated: dt.date | None
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Articles in site order, with every tag and source they name."""
+    """Articles in site order, with every tag and source they name and the articles of each."""
 
     articles: tuple[Article, ...]
     tags: dict[str, Term]
     sources: dict[str, Term]
     entries: dict[str, Entry]
+    members: dict[tuple[str, str], tuple[Article, ...]]
 
     def entries_of(self, articles: Iterable[Article]) -> list[Entry]:
         return [self.entries[article.slug] for article in articles]
+
+    def articles_of(self, term: Term) -> tuple[Article, ...]:
+        return self.members[term.kind, term.name]
 
 
 def plan_site(articles: list[Article], config: Config) -> list[Page]:
@@ -108,38 +122,42 @@ def make_catalog(articles: list[Article], unknown_source: str) -> Catalog:
     """Index the articles by tag and by source; articles of no known source share one group."""
     ordered = tuple(sorted(articles, key=lambda article: article.sort_key))
     source_of = {article.slug: article.source or unknown_source for article in ordered}
-    tags = group_terms("tag", ordered, lambda article: article.tags)
-    sources = group_terms("source", ordered, lambda article: (source_of[article.slug],))
+    members: dict[tuple[str, str], tuple[Article, ...]] = {}
+    tags = group_terms("tag", ordered, lambda article: article.tags, members)
+    sources = group_terms("source", ordered, lambda article: (source_of[article.slug],), members)
     entries = {
         article.slug: Entry(article, tuple(tags[name] for name in article.tags), sources[source_of[article.slug]])
         for article in ordered
     }
-    return Catalog(ordered, tags, sources, entries)
+    return Catalog(ordered, tags, sources, entries, members)
 
 
-def group_terms(kind: str, articles: tuple[Article, ...],
-                names_of: Callable[[Article], Iterable[str]]) -> dict[str, Term]:
-    """name -> Term; slugs are pinyin, made unique in the order of (slug, name)."""
-    members: dict[str, list[Article]] = defaultdict(list)
+def group_terms(kind: str, articles: tuple[Article, ...], names_of: Callable[[Article], Iterable[str]],
+                members: dict[tuple[str, str], tuple[Article, ...]]) -> dict[str, Term]:
+    """name -> Term, and each term's articles into `members`; slugs are pinyin, made unique in the
+    order of (slug, name)."""
+    grouped: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for name in names_of(article):
-            members[name].append(article)
+            grouped[name].append(article)
     terms: dict[str, Term] = {}
     taken: set[str] = set()
-    for name in sorted(members, key=lambda name: (slugify(name), name)):
+    for name in sorted(grouped, key=lambda name: (slugify(name), name)):
         slug = unique_slug(slugify(name), taken)
         taken.add(slug)
-        terms[name] = Term(kind, name, slug, tuple(members[name]))
+        terms[name] = Term(kind, name, slug, len(grouped[name]))
+        members[kind, name] = tuple(grouped[name])
     return terms
 
 
 def ranked(terms: dict[str, Term]) -> list[Term]:
     """Most articles first, then by slug."""
-    return sorted(terms.values(), key=lambda term: (-len(term.articles), term.slug))
+    return sorted(terms.values(), key=lambda term: (-term.count, term.slug))
 
 
 def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
     articles = catalog.articles
+    related = Related(catalog)
     for index, article in enumerate(articles):
         newer = articles[index - 1] if index > 0 else None
         older = articles[index + 1] if index + 1 < len(articles) else None
@@ -147,22 +165,33 @@ def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
             "entry": catalog.entries[article.slug],
             "newer": catalog.entries[newer.slug] if newer else None,
             "older": catalog.entries[older.slug] if older else None,
-            "related": catalog.entries_of(related_articles(article, catalog, related_count)),
+            "related": catalog.entries_of(related.to(article, related_count)),
         }
         yield Page(Route("article", article.slug), "article.html", context, updated=article.date)
 
 
-def related_articles(article: Article, catalog: Catalog, count: int) -> list[Article]:
-    """Articles sharing the most tags with `article`, then newest first."""
-    shared: dict[str, int] = defaultdict(int)
-    others: dict[str, Article] = {}
-    for name in article.tags:
-        for other in catalog.tags[name].articles:
-            if other.slug != article.slug:
-                shared[other.slug] += 1
-                others[other.slug] = other
-    best = sorted(others.values(), key=lambda other: (-shared[other.slug], other.sort_key))
-    return best[:count]
+class Related:
+    """Articles sharing the most tags with an article, then in site order (newest first).
+
+    Those sharing two tags or more are found by intersecting the tags' sets and sorted; those
+    sharing one come in site order from a merge of the tags' lists (each already in site order),
+    so that a big tag is neither counted through nor sorted again."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.position = {article.slug: index for index, article in enumerate(catalog.articles)}
+        self.slugs = {name: {other.slug for other in catalog.members["tag", name]} for name in catalog.tags}
+
+    def to(self, article: Article, count: int) -> list[Article]:
+        names = article.tags
+        several = set().union(*(self.slugs[a] & self.slugs[b] for i, a in enumerate(names) for b in names[i + 1:]))
+        several.discard(article.slug)
+        shared = {slug: sum(slug in self.slugs[name] for name in names) for slug in several}
+        best = sorted(several, key=lambda slug: (-shared[slug], self.position[slug]))[:count]
+        lists = [self.catalog.members["tag", name] for name in names]
+        ones = (other for other in merge(*lists, key=lambda other: self.position[other.slug])
+                if other.slug != article.slug and other.slug not in several)
+        return [self.catalog.entries[slug].article for slug in best] + list(islice(ones, count - len(best)))
 
 
 def term_pages(catalog: Catalog, size: int) -> Iterator[Page]:
@@ -176,7 +205,7 @@ def term_pages(catalog: Catalog, size: int) -> Iterator[Page]:
 def list_pages(catalog: Catalog, term: Term | None, size: int) -> list[Page]:
     """The home page (term None) or a tag's or source's page, split `size` entries a page."""
     kind, key = (term.kind, term.slug) if term else ("home", None)
-    articles = term.articles if term else catalog.articles
+    articles = catalog.articles_of(term) if term else catalog.articles
     chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
     return [
         Page(Route(kind, key, number), "list.html",
@@ -211,7 +240,7 @@ def feed_pages(catalog: Catalog, entries: int) -> Iterator[Page]:
     """The site's feed, then one per tag and per source; `updated` is their newest article's date."""
     terms = [None, *ranked(catalog.tags), *ranked(catalog.sources)]
     for term in terms:
-        articles = (term.articles if term else catalog.articles)[:entries]
+        articles = (catalog.articles_of(term) if term else catalog.articles)[:entries]
         alternate = Route(term.kind, term.slug) if term else Route("home")
         feed = Feed(feed_route(term), alternate, term, articles, newest_date(articles) or EPOCH)
         yield Page(feed.route, "feed.xml", {"feed": feed}, updated=feed.updated)
@@ -224,5 +253,5 @@ def host_files(domain: str | None) -> list[Page]:
 
 
 def sitemap_page(pages: list[Page]) -> Page:
-    listed = [page for page in pages if page.template in SITEMAP_TEMPLATES]
+    listed = [Listed(page.route, page.updated) for page in pages if page.template in SITEMAP_TEMPLATES]
     return Page(Route("sitemap"), "sitemap.xml", {"pages": listed})

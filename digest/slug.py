@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -12,6 +13,7 @@ MAX_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow
 def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> str:
     """`重庆银行行长` -> `chong-qing-yin-hang-hang-zhang`; cut at a word boundary."""
     words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: _latin_words(chars))

@@ -1,0 +1,160 @@
+"""The build cache: what earlier builds read and wrote, so that the next one does only what changed.
+
+One SQLite file, `<paths.cache>/build.sqlite` (`.digest-cache/` by default), holds:
+- `sources`: content file name -> its size, mtime and digest when last read;
+- `articles`: digest -> the Article read from it, without its HTML (pickled);
+- `bodies`: digest -> the article's HTML body and references, read only when a page needs them;
+- `outputs`: site path -> the fingerprint of everything its page was rendered from;
+- `state`: the key the outputs were built under, and whether the search index is stale.
+
+A digest covers the file's name and bytes and the `reader_key` (code version, reader settings),
+so a cached Article is always the one reading the file now would give. Deleting the folder, or
+`build --full`, only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import digest
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT);
+CREATE TABLE IF NOT EXISTS articles (digest TEXT PRIMARY KEY, article BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+"""
+# The libraries whose output ends up in the site: a new version of one means a new build.
+LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "OpenCC", "pypinyin", "pagefind")
+
+
+@lru_cache(maxsize=None)
+def code_version() -> str:
+    """A hash of this package's code and data files and of the libraries' versions."""
+    package = Path(digest.__file__).parent
+    hasher = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".txt")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in LIBRARIES:
+        hasher.update(f"{library}={_version(library)}".encode())
+    return hasher.hexdigest()
+
+
+def _version(library: str) -> str:
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def hash_text(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+class BuildCache:
+    """The cache of one project; safe to use from one thread at a time, in any thread."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / "build.sqlite"
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(SCHEMA)
+            self._local.connection = connection
+        return connection
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker process opens its own connection
+        return {"folder": self.folder}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["folder"])
+
+    # ------------------------------------------------------------------ state
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM state WHERE key = ?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
+
+    # ------------------------------------------------------------------ content files
+    def use_reader(self, reader_key: str) -> None:
+        """Forget every article read under another reader key (other code or reader settings)."""
+        if self.get("reader") != reader_key:
+            with self.transaction():
+                for table in ("sources", "articles", "bodies"):
+                    self.db.execute(f"DELETE FROM {table}")
+                self.set("reader", reader_key)
+
+    def sources(self) -> dict[str, tuple[int, int, str]]:
+        return {name: (size, mtime, digest) for name, size, mtime, digest
+                in self.db.execute("SELECT name, size, mtime_ns, digest FROM sources")}
+
+    def articles(self, digests: Iterable[str]) -> dict[str, Any]:
+        wanted = set(digests)
+        return {digest: pickle.loads(blob) for digest, blob in self.db.execute("SELECT digest, article FROM articles")
+                if digest in wanted}
+
+    def body(self, digest: str) -> Any:
+        """An article's body; the last one is kept, since a page asks for its parts one by one."""
+        last = getattr(self._local, "last_body", None)
+        if last and last[0] == digest:
+            return last[1]
+        row = self.db.execute("SELECT body FROM bodies WHERE digest = ?", (digest,)).fetchone()
+        if row is None:
+            raise KeyError(f"no cached body for {digest}; delete {self.folder} and build again")
+        self._local.last_body = (digest, pickle.loads(row[0]))
+        return self._local.last_body[1]
+
+    def save_reads(self, sources: Mapping[str, tuple[int, int, str]], read: Mapping[str, tuple[Any, Any]]) -> None:
+        """Record the content files as they are now and the articles newly read from them
+        (digest -> (article, body)); drop what no file has any more."""
+        with self.transaction():
+            self.db.execute("DELETE FROM sources")
+            self.db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
+                                [(name, *stat) for name, stat in sources.items()])
+            for table, column in (("articles", 0), ("bodies", 1)):
+                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                    [(digest, pickle.dumps(pair[column], pickle.HIGHEST_PROTOCOL))
+                                     for digest, pair in read.items()])
+                self.db.execute(f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM sources)")
+
+    # ------------------------------------------------------------------ outputs
+    def outputs(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, fingerprint FROM outputs"))
+
+    def save_outputs(self, key: str, outputs: Mapping[str, str]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM outputs")
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?)", sorted(outputs.items()))
+            self.set("outputs_key", key)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")

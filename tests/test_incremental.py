@@ -1,0 +1,169 @@
+"""Incremental and parallel builds give the site a clean, single-process full build gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.corpus import write_content_corpus
+from conftest import make_project, snapshot
+from digest.config import Config, load_config
+from digest.render import build_site, finish_search
+from digest.schema import dump_front_matter, read_document
+
+TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
+                {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp"}]
+TAGS = ["经济", "社会", "政策", "乡村振兴", "基层治理"]
+
+# An action on the content folder: (what, which file by index, a value).
+actions = st.one_of(
+    st.tuples(st.just("body"), st.integers(0, 20), st.sampled_from(["乡村振兴的新路子。", "基层治理有了新办法。", "Plain text."])),
+    st.tuples(st.just("title"), st.integers(0, 20), st.sampled_from(["新的标题", "發展經濟", "Another title"])),
+    st.tuples(st.just("tags"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
+    st.tuples(st.just("date"), st.integers(0, 20), st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))),
+    st.tuples(st.just("source"), st.integers(0, 20), st.sampled_from([None, "人民网", "Example Journal"])),
+    st.tuples(st.just("draft"), st.integers(0, 20), st.booleans()),
+    st.tuples(st.just("add"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
+    st.tuples(st.just("delete"), st.integers(0, 20), st.none()),
+    st.tuples(st.just("rename"), st.integers(0, 20), st.none()),
+)
+
+
+def apply(action: tuple, content: Path) -> None:
+    what, index, value = action
+    files = sorted(content.glob("*.md"))
+    if what == "add" or not files:
+        number = len(list(content.glob("*.md"))) + index
+        body = "新文章的正文，讲的是" + "、".join(value or ["别的"]) + "。\n"
+        front = f"---\ntitle: 新文章{number}\ndate: 2024-03-{index % 28 + 1:02d}\ntags: {list(value)}\n---\n"
+        (content / f"new-{number}-{index}.md").write_text(front + body, encoding="utf-8")
+        return
+    path = files[index % len(files)]
+    if what == "delete":
+        path.unlink()
+    elif what == "rename":
+        path.rename(path.with_name(f"renamed-{path.name}"))
+    else:
+        meta, body, _ = read_document(path)
+        if what == "body":
+            body += f"\n{value}\n"
+        else:
+            setattr(meta, what, value)
+        path.write_text(dump_front_matter(meta) + body, encoding="utf-8")
+
+
+def clean_full_build(config: Config, folder: Path, jobs: int = 1) -> dict[str, bytes]:
+    """A full build from nothing, with its own site folder and cache, of the same content."""
+    paths = {**config["paths"], "site": str(folder / "site"), "cache": str(folder / "cache")}
+    build_site(config.with_overrides(paths=paths), jobs=jobs)
+    return snapshot(folder / "site")
+
+
+def project_config(folder: Path, **overrides) -> Config:
+    config = load_config(make_project(folder) / "config.yaml")
+    return config.with_overrides(**{"editions": TWO_EDITIONS, "search": False, **overrides})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(actions, min_size=1, max_size=3), min_size=1, max_size=4))
+def test_any_edits_built_incrementally_give_the_clean_full_build(tmp_path_factory, batches):
+    folder = tmp_path_factory.mktemp("incremental")
+    config = project_config(folder)
+    build_site(config)
+    for batch in batches:
+        for action in batch:
+            apply(action, config.dir("content"))
+        try:
+            build_site(config)
+        except Exception as error:  # an edit may make two files claim one slug: then both builds refuse
+            with pytest.raises(type(error)):
+                clean_full_build(config, folder / "full-failing")
+            shutil.rmtree(folder / "full-failing", ignore_errors=True)
+            return
+    assert snapshot(config.dir("site")) == clean_full_build(config, folder / "full")
+
+
+def test_an_edit_with_search_on_updates_the_index_like_a_full_build(tmp_path):
+    config = project_config(tmp_path, search=True)
+    first = build_site(config)
+    apply(("body", 2, "基层治理有了新办法。"), config.dir("content"))  # wu-lai-yuan.md
+    apply(("delete", 1, None), config.dir("content"))  # english.md, the one article of its source
+    report = build_site(config)
+    assert 0 < report.written < first.written and report.removed > 0
+    assert report.indexed == 8  # four articles in two editions
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_the_preview_updates_search_after_the_pages_and_ends_like_a_full_build(tmp_path):
+    config = project_config(tmp_path, search=True)
+    build_site(config)
+    index = config.dir("site") / "pagefind"
+    before = snapshot(index)
+    apply(("title", 2, "发展经济"), config.dir("content"))
+    build_site(config, search_later=True)
+    assert snapshot(index) == before  # pages first: the index is still the old one
+    assert finish_search(config) == 2  # both editions
+    assert snapshot(index) != before
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+    assert finish_search(config) == 0
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
+    config = project_config(tmp_path)
+    build_site(config)
+    before = {path: path.stat().st_mtime_ns for path in config.dir("site").rglob("*")}
+    report = build_site(config)
+    assert (report.written, report.removed) == (0, 0)
+    assert {path: path.stat().st_mtime_ns for path in config.dir("site").rglob("*")} == before
+
+
+def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
+    config = project_config(tmp_path)
+    build_site(config)
+    site = config.dir("site")
+    before = snapshot(site)
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    report = build_site(config)
+    changed = sorted(name for name, data in snapshot(site).items() if before.get(name) != data)
+    # Its page and its feeds in both editions; the body is in the feeds, not in any list.
+    assert changed == ["articles/english/index.html", "feed.xml", "sources/example-journal/feed.xml",
+                       "tags/she-hui/feed.xml", "zh-hant/articles/english/index.html", "zh-hant/feed.xml",
+                       "zh-hant/sources/example-journal/feed.xml", "zh-hant/tags/she-hui/feed.xml"]
+    assert report.written == len(changed)
+    # Made again: the pages listing it or linking to it (their fingerprints hold the article, whose
+    # body a template could show anywhere); those whose bytes came out the same kept their file.
+    assert len(changed) < report.rendered < report.pages / 2
+
+
+def test_a_template_or_setting_change_rebuilds_everything(tmp_path):
+    config = project_config(tmp_path)
+    build_site(config)
+    retitled = config.with_overrides(title="另一个文摘")
+    report = build_site(retitled)
+    assert report.rendered == report.files
+    assert snapshot(retitled.dir("site")) == clean_full_build(retitled, tmp_path / "full")
+
+
+def test_parallel_and_single_process_builds_are_byte_identical(tmp_path):
+    config = project_config(tmp_path)  # search off: Pagefind runs once per edition either way
+    write_content_corpus(config.dir("content"), 150)  # enough for worker processes to be used
+    assert clean_full_build(config, tmp_path / "parallel", jobs=2) == clean_full_build(config, tmp_path / "serial")
+
+
+def test_a_file_saved_twice_within_the_clock_tick_is_read_again(tmp_path):
+    config = project_config(tmp_path)
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # saved just now
+    build_site(config)
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Plain", "Plain"[::-1]), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the bytes tell
+    build_site(config)
+    assert "nialP" in (config.dir("site") / "articles/english/index.html").read_text(encoding="utf-8")
