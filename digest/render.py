@@ -8,10 +8,11 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
-from digest.content import load_articles
+from digest.content import RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of
 from digest.errors import DigestError
 from digest.fingerprint import Fingerprints
@@ -49,6 +50,15 @@ class BuildReport:
     rendered: int = 0
     written: int = 0
     removed: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "output": str(self.output)})
+
+    @classmethod
+    def unchanged(cls, saved: str) -> "BuildReport":
+        """The site as the last build left it, nothing made, changed or removed this time."""
+        fields = json.loads(saved)
+        return cls(**{**fields, "output": Path(fields["output"]), "rendered": 0, "written": 0, "removed": 0})
 
     def __str__(self) -> str:
         search = "" if self.indexed is None else f", {self.indexed} indexed for search"
@@ -80,6 +90,11 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     `search_later` leaves an incremental build's search index to `finish_search` (the preview
     reloads the page first)."""
     cache = BuildCache(config.dir("cache"))
+    site_dir = config.dir("site")
+    inputs = inputs_key(config, drafts)
+    if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
+        return BuildReport.unchanged(cache.get("report"))
+    cache.set("inputs", None)
     articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
     if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
         config = config.with_overrides(search=False)
@@ -87,7 +102,6 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     pages = plan_site(articles, config)
     outputs = plan_outputs(pages, editions, config)
     key = build_key(config, drafts)
-    site_dir = config.dir("site")
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     work = Renderer(config, editions, pages)
     with template_errors(config.dir("templates")):
@@ -102,7 +116,22 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
     pages = sum(1 for output in outputs if output.page is not None)
-    return BuildReport(len(articles), pages, files, site_dir, indexed, rendered, written, removed)
+    report = BuildReport(len(articles), pages, files, site_dir, indexed, rendered, written, removed)
+    cache.set("report", report.to_json())
+    cache.set("inputs", inputs)
+    return report
+
+
+def inputs_key(config: Config, drafts: bool) -> str | None:
+    """The build key and the size and time of every content and static file: when it is the one
+    the last build recorded, that build's site is this build's. None while a file is so new that
+    a second save could keep its size and time (see content.RACY_NS)."""
+    files = [(config.dir(name), path) for name in ("content", "static") if config.dir(name).is_dir()
+             for path in sorted(config.dir(name).rglob("*"))]
+    stats = [(path.relative_to(folder).as_posix(), path.stat()) for folder, path in files]
+    if any(time.time_ns() - stat.st_mtime_ns < RACY_NS for _, stat in stats):
+        return None
+    return hash_text(build_key(config, drafts), *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
 
 
 def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> list[Output]:
