@@ -126,9 +126,8 @@ def inputs_key(config: Config, drafts: bool) -> str | None:
     """The build key and the size and time of every content and static file: when it is the one
     the last build recorded, that build's site is this build's. None while a file is so new that
     a second save could keep its size and time (see content.RACY_NS)."""
-    files = [(config.dir(name), path) for name in ("content", "static") if config.dir(name).is_dir()
-             for path in sorted(config.dir(name).rglob("*"))]
-    stats = [(path.relative_to(folder).as_posix(), path.stat()) for folder, path in files]
+    folders = [folder for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()]
+    stats = [(entry.path, entry.stat()) for folder in folders for entry in walk(folder)]
     if any(time.time_ns() - stat.st_mtime_ns < RACY_NS for _, stat in stats):
         return None
     return hash_text(build_key(config, drafts), *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
@@ -173,6 +172,12 @@ def check_distinct_paths(outputs: list[Output]) -> None:
         if output.path in seen:
             raise DigestError(f"two pages would be written to the same file '{output.path}'")
         seen.add(output.path)
+
+
+def walk(folder: Path) -> list[os.DirEntry]:
+    """Every file and folder under `folder`, in name order."""
+    entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    return [*entries, *(inner for entry in entries if entry.is_dir() for inner in walk(Path(entry.path)))]
 
 
 def build_key(config: Config, drafts: bool) -> str:
