@@ -239,16 +239,20 @@ def stale_search(cache: BuildCache) -> set[int]:
     return {int(number) for number in (cache.get(STALE_SEARCH) or "").split(",") if number}
 
 
-def finish_search(config: Config) -> int:
-    """Index search again, in site/ itself, in the editions a `search_later` build left; how many."""
+def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False) -> int:
+    """Index search again, in site/ itself, in the editions a `search_later` build left; how many.
+    When `cancelled()` turns true the rest is left for the next call."""
     cache = BuildCache(config.dir("cache"))
     editions = editions_of(config.data)
-    stale = stale_search(cache)
-    for number in sorted(stale):
+    stale = sorted(stale_search(cache))
+    for done, number in enumerate(stale):
         edition_dir = config.dir("site") / editions[number].path
         new = edition_dir / ".pagefind-new"
         shutil.rmtree(new, ignore_errors=True)
-        index_site(edition_dir, new)
+        if index_site(edition_dir, new, cancelled) is None:
+            shutil.rmtree(new, ignore_errors=True)
+            cache.set(STALE_SEARCH, ",".join(map(str, stale[done:])))
+            return done
         replace_folder(index_folder(edition_dir), new)
     cache.set(STALE_SEARCH, None)
     return len(stale)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,8 +68,10 @@ def script_map_asset(script: str) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def index_site(site_dir: Path, output: Path | None = None) -> SearchIndex:
-    """Index the article pages of the site built in `site_dir` into `output` (`site_dir/pagefind/`).
+def index_site(site_dir: Path, output: Path | None = None,
+               cancelled: Callable[[], bool] = lambda: False) -> SearchIndex | None:
+    """Index the article pages of the site built in `site_dir` into `output` (`site_dir/pagefind/`);
+    None if `cancelled()` turned true first (the preview stops indexing when a new save comes in).
 
     Runs the Pagefind binary that the `pagefind[extended]` wheel ships, as `python -m pagefind`
     would, rather than through Pagefind's async Python API: that drives the same binary as a
@@ -87,11 +90,21 @@ def index_site(site_dir: Path, output: Path | None = None) -> SearchIndex:
     command = [str(binary), "--site", str(site_dir), "--output-path", str(output),
                "--glob", Route("article", "*").path, "--silent"]  # articles/*/index.html
     try:
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   encoding="utf-8", errors="replace")
     except OSError as exc:
         raise DigestError(f"search index: cannot run Pagefind ({binary}): {exc}") from None
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        message = (result.stderr.strip() or result.stdout.strip() or f"exit status {result.returncode}")
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if cancelled():
+                process.kill()
+                process.communicate()
+                return None
+    if process.returncode != 0 or not (output / "pagefind.js").is_file():
+        message = (stderr.strip() or stdout.strip() or f"exit status {process.returncode}")
         raise DigestError(f"search index: Pagefind failed: {message}")
     sort_filters(output)  # Pagefind 1.5.2 writes its filters in random order; see digest/pagefind_order.py
     return search_index_stats(site_dir, output)

@@ -226,7 +226,8 @@ class Preview:
         """After the tabs have reloaded: the search index of the editions whose articles changed."""
         started = time.perf_counter()
         try:
-            editions = finish_search(self.config)
+            # A new save stops the indexing: its build comes first, and the index is made after it.
+            editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
         except DigestError as exc:  # the pages are fine; the next build tries the index again
             print(f"error: {exc}", file=sys.stderr, flush=True)
         else:

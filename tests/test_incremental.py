@@ -108,6 +108,8 @@ def test_the_preview_updates_search_after_the_pages_and_ends_like_a_full_build(t
     apply(("title", 2, "发展经济"), config.dir("content"))
     build_site(config, search_later=True)
     assert snapshot(index) == before  # pages first: the index is still the old one
+    assert finish_search(config, cancelled=lambda: True) == 0  # a new save came in: left for later
+    assert snapshot(index) == before and not (config.dir("site") / ".pagefind-new").exists()
     assert finish_search(config) == 2  # both editions
     assert snapshot(index) != before
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
