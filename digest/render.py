@@ -91,38 +91,39 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     reloads the page first)."""
     cache = BuildCache(config.dir("cache"))
     site_dir = config.dir("site")
-    inputs = inputs_key(config, drafts)
+    key = build_key(config, drafts)
+    inputs = inputs_key(config, key)
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
     articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
     if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
         config = config.with_overrides(search=False)
+        key = build_key(config, drafts)
     editions = editions_of(config.data)
     pages = plan_site(articles, config)
     outputs = plan_outputs(pages, editions, config)
-    key = build_key(config, drafts)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     work = Renderer(config, editions, pages)
     with template_errors(config.dir("templates")):
         if known is None:
             rendered = written = write_all(work, outputs, site_dir, jobs)
             removed = 0
-            cache.set(STALE_SEARCH, None)
+            set_stale_search(cache, [])
         else:
             rendered, written, removed = update(work, outputs, known, cache, site_dir, jobs, search_later)
     cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
     indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
-    pages = sum(1 for output in outputs if output.page is not None)
-    report = BuildReport(len(articles), pages, files, site_dir, indexed, rendered, written, removed)
+    page_count = sum(1 for output in outputs if output.page is not None)
+    report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed)
     cache.set("report", report.to_json())
     cache.set("inputs", inputs)
     return report
 
 
-def inputs_key(config: Config, drafts: bool) -> str | None:
+def inputs_key(config: Config, key: str) -> str | None:
     """The build key and the size and time of every content and static file: when it is the one
     the last build recorded, that build's site is this build's. None while a file is so new that
     a second save could keep its size and time (see content.RACY_NS)."""
@@ -130,7 +131,7 @@ def inputs_key(config: Config, drafts: bool) -> str | None:
     stats = [(entry.path, entry.stat()) for folder in folders for entry in walk(folder)]
     if any(time.time_ns() - stat.st_mtime_ns < RACY_NS for _, stat in stats):
         return None
-    return hash_text(build_key(config, drafts), *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
+    return hash_text(key, *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
 
 
 def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> list[Output]:
@@ -224,7 +225,7 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
             index_site(view, staging / f".pagefind-{number}")
         differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
         cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
-        cache.set(STALE_SEARCH, ",".join(map(str, editions)) if search_later else None)
+        set_stale_search(cache, editions if search_later else [])
         move_into(staging, site_dir, differ)
         for number in [] if search_later else editions:
             replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}")
@@ -239,6 +240,10 @@ def stale_search(cache: BuildCache) -> set[int]:
     return {int(number) for number in (cache.get(STALE_SEARCH) or "").split(",") if number}
 
 
+def set_stale_search(cache: BuildCache, editions: list[int]) -> None:
+    cache.set(STALE_SEARCH, ",".join(map(str, editions)) or None)
+
+
 def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False) -> int:
     """Index search again, in site/ itself, in the editions a `search_later` build left; how many.
     When `cancelled()` turns true the rest is left for the next call."""
@@ -251,10 +256,10 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
         shutil.rmtree(new, ignore_errors=True)
         if index_site(edition_dir, new, cancelled) is None:
             shutil.rmtree(new, ignore_errors=True)
-            cache.set(STALE_SEARCH, ",".join(map(str, stale[done:])))
+            set_stale_search(cache, stale[done:])
             return done
         replace_folder(index_folder(edition_dir), new)
-    cache.set(STALE_SEARCH, None)
+    set_stale_search(cache, [])
     return len(stale)
 
 
