@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time from saving one article to the reloaded page in a browser, on a generated site.
 
-    python bench/reload.py [--articles 1000] [--edits 5]
+    python bench/reload.py [--articles 1000] [--edits 5] [--pause 1]
 
 Generates `--articles` clean content files (once; kept in bench/out/reload-N/), runs
 `python build.py serve` on them as a curator would, opens one article in Debian's chromium
@@ -83,8 +83,8 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def measure(url: str, article: Path, edits: int) -> list[float]:
-    """Seconds from each save to the new title in the open tab."""
+def measure(url: str, article: Path, edits: int, pause: float) -> list[float]:
+    """Seconds from each save to the new title in the open tab; `pause` seconds between saves."""
     original = article.read_text(encoding="utf-8")
     title = TITLE_RE.search(original).group(0).removeprefix("title: ")
     times = []
@@ -100,7 +100,7 @@ def measure(url: str, article: Path, edits: int) -> list[float]:
                 page.wait_for_function("title => document.title.startsWith(title)", arg=new_title,
                                        polling="raf", timeout=120_000)
                 times.append(time.perf_counter() - started)
-                time.sleep(1)
+                time.sleep(pause)
         finally:
             article.write_text(original, encoding="utf-8")
             browser.close()
@@ -111,13 +111,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds between a reload and the next save (the search index is "
+                             "rebuilt meanwhile, and a save stops it)")
     args = parser.parse_args()
     project = make_project(args.articles)
     server = Server(project)
     try:
         url = server.url()
         first_build = server.build_times()[0]
-        times = measure(url, project / "content" / "article-000000.md", args.edits)
+        times = measure(url, project / "content" / "article-000000.md", args.edits, args.pause)
         time.sleep(2)  # the build after restoring the article, so that its line is not counted
         builds = server.build_times()[1:1 + args.edits]
     finally:

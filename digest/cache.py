@@ -76,6 +76,7 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # a commit lost in a power cut only means work redone
             connection.executescript(SCHEMA)
             self._local.connection = connection
         return connection
@@ -144,13 +145,23 @@ class BuildCache:
         return dict(self.db.execute("SELECT path, fingerprint FROM outputs"))
 
     def save_outputs(self, key: str, outputs: Mapping[str, str]) -> None:
+        """The record of a whole site written under build key `key`: path -> fingerprint."""
         with self.transaction():
             self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?)", sorted(outputs.items()))
+            self.update_outputs(key, outputs, [])
+
+    def update_outputs(self, key: str, changed: Mapping[str, str], removed: Iterable[str]) -> None:
+        """The record of an incremental build: the files it wrote and the ones it removed."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM outputs WHERE path = ?", [(path,) for path in removed])
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", sorted(changed.items()))
             self.set("outputs_key", key)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        if self.db.in_transaction:  # within another one: part of it
+            yield
+            return
         self.db.execute("BEGIN")
         try:
             yield

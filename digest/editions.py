@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from markupsafe import escape
@@ -37,6 +38,7 @@ ATTRIBUTE_RE = re.compile(r'([\w:-]+)(\s*=\s*)"([^"]*)"')
 # The escaped HTML an Atom feed carries as the text of <content type="html">.
 FEED_CONTENT_RE = re.compile(r'(<content type="html">)(.*?)(</content>)', re.S)
 PLACEHOLDER_BASE = 0xE000  # Private Use Area: OpenCC passes these through unchanged
+SEPARATOR = "\uf8ff"  # the last Private Use Area character: between texts converted in one call
 HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # The switcher's label for an edition, in that edition's own script.
@@ -83,26 +85,39 @@ class TextConverter:
 
     def text(self, source: str) -> str:
         """The converted text; strings without Han characters are returned as they are."""
-        cached = self.cache.get(source)
-        if cached is not None:
-            return cached
-        if not HAN_RE.search(source):
-            result = source
-        elif self._pattern is None:
-            result = self._convert(source)
-        else:
-            result = self._convert_with_overrides(source)
-        self.cache[source] = result
-        return result
+        return self.texts([source])[0]
 
-    def _convert_with_overrides(self, source: str) -> str:
+    def texts(self, sources: list[str]) -> list[str]:
+        """Each text converted, the new ones in one call to OpenCC: joined by a separator that no
+        dictionary phrase contains, they convert exactly as they would one by one, only faster."""
+        cache = self.cache
+        new = list({source: None for source in sources
+                    if source not in cache and HAN_RE.search(source)})
+        if new:
+            protected = [self._protect(source) for source in new]
+            texts = [text for text, _ in protected]
+            if any(SEPARATOR in text for text in texts):
+                converted = [self._convert(text) for text in texts]
+            else:
+                converted = self._convert(SEPARATOR.join(texts)).split(SEPARATOR)
+            for source, text, (_, used) in zip(new, converted, protected):
+                cache[source] = self._restore(text, used)
+        return [cache.get(source, source) for source in sources]
+
+    def _protect(self, source: str) -> tuple[str, list[str]]:
+        """The text with each override phrase as a placeholder, and the phrases' targets in order."""
         used: list[str] = []
+        if self._pattern is None:
+            return source, used
 
         def protect(match: re.Match[str]) -> str:
             used.append(self._targets[match.group(0)])
             return chr(PLACEHOLDER_BASE + len(used) - 1)
 
-        converted = self._convert(self._pattern.sub(protect, source))
+        return self._pattern.sub(protect, source), used
+
+    @staticmethod
+    def _restore(converted: str, used: list[str]) -> str:
         for index, target in enumerate(used):
             converted = converted.replace(chr(PLACEHOLDER_BASE + index), target)
         return converted
@@ -117,10 +132,10 @@ class TextConverter:
             return "".join([*out, self.markup(document[position:])])
         parts = TAG_RE.split(document)  # text, tag, text, tag, ..., text
         skipping: list[str] = []  # the open elements whose content is not converted (a stack of names)
-        text = self.text
+        texts: list[int] = []  # the parts to convert
         for index in range(0, len(parts), 2):
             if not skipping:
-                parts[index] = text(parts[index])
+                texts.append(index)
             if index + 1 == len(parts):
                 break
             tag = parts[index + 1]
@@ -128,6 +143,8 @@ class TextConverter:
                                  and "data-noconvert" not in tag):
                 continue  # the common case: nothing to convert, nothing to skip
             parts[index + 1] = self._tag(tag, skipping)
+        for index, converted in zip(texts, self.texts([parts[index] for index in texts])):
+            parts[index] = converted
         return "".join(parts)
 
     def _tag(self, tag: str, skipping: list[str]) -> str:
@@ -160,3 +177,10 @@ class TextConverter:
         inner = self.markup(html.unescape(match.group(2)))
         return match.group(1) + str(escape(inner)) + match.group(3)
 
+
+
+@cache
+def text_converter(conversion: str, overrides: tuple[tuple[str, str], ...] = ()) -> TextConverter:
+    """One converter per conversion and overrides in a process, so that its cache lasts from one
+    build to the next (the preview converts again only the text an edit changed)."""
+    return TextConverter(conversion, overrides)

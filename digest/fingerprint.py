@@ -3,7 +3,9 @@
 A page's fingerprint covers everything its template can reach: the page (route, template, date)
 and its context, walked through dataclasses, tuples, lists and dicts. An Article counts as its
 `digest` (its file's bytes, read by this code with these settings), which also stands for its
-body. Templates, settings and code are not in it: they are in the build key, which covers every page.
+body, on the pages whose template reads bodies; on the others (lists, the archive) as its
+`fields_digest`, which leaves the body out, so that an edit to the text alone passes them by.
+Templates, settings and code are not in it: they are in the build key, which covers every page.
 """
 
 from __future__ import annotations
@@ -11,12 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import fields, is_dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, meta, nodes
 
 from digest.content import Article
 
 PLAIN = (str, int, float, bool, type(None), dt.date, Path)
+# The names by which a template reads an article's body (or the digest that stands for it).
+BODY_NAMES = frozenset({"body_html", "references_html", "body_of", "digest"})
+EXACT_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+LITERALS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Const)  # looked up by a computed key, still no article
 LONG = 64  # encodings longer than this are hashed, so that a shared object costs a few bytes to include
 
 
@@ -24,34 +33,79 @@ class Fingerprints:
     """Computes fingerprints, each dataclass object encoded once per build (they are shared:
     one Entry shows on its article page, its neighbours', lists and feeds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bodies: bool = True) -> None:
+        self.bodies = bodies  # whether the pages fingerprinted read the articles' bodies
         self._memo: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any) -> str:
         return _hash(self.encode(value))
 
     def encode(self, value: Any) -> str:
+        kind = type(value)  # the common types first, by identity: this runs for every value of every page
+        if kind in EXACT_PLAIN:
+            return repr(value)
+        if kind is list or kind is tuple:
+            return "[" + ",".join(map(self.encode, value)) + "]"
+        if kind is Article:
+            return "Article:" + (value.digest if self.bodies else value.fields_digest)
+        if _field_names(kind) is not None:
+            return self._dataclass(value)
         if isinstance(value, PLAIN):
             return repr(value)
-        if isinstance(value, Article):
-            return "Article:" + value.digest
-        if isinstance(value, (list, tuple)):
-            return "[" + ",".join(map(self.encode, value)) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(sorted(f"{self.encode(k)}:{self.encode(v)}" for k, v in value.items())) + "}"
-        if is_dataclass(value):
-            return self._dataclass(value)
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(map(self.encode, value)) + "]"
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's data")
 
     def _dataclass(self, value: Any) -> str:
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        encoded = type(value).__name__ + "(" + ",".join(self.encode(getattr(value, f.name)) for f in fields(value)) + ")"
+        encoded = type(value).__name__ + "(" + ",".join(
+            self.encode(getattr(value, name)) for name in _field_names(type(value))) + ")"
         if len(encoded) > LONG:
             encoded = "#" + _hash(encoded)
         self._memo[id(value)] = (value, encoded)  # the value is kept, so its id is not reused
         return encoded
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names; None for any other type."""
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+
+
+def body_readers(templates_dir: Path) -> frozenset[str]:
+    """The templates that read article bodies: those naming a body field, and those that extend,
+    include or import one; a template naming another by a variable counts as one, to be safe."""
+    environment = Environment(loader=FileSystemLoader(templates_dir))
+    facts = {name: _template_facts(environment.loader.get_source(environment, name)[0])
+             for name in environment.list_templates()}
+    readers = {name for name, (names_body, _) in facts.items() if names_body}
+    while True:
+        more = {name for name, (_, used) in facts.items()
+                if name not in readers and (used is None or readers & used)}
+        if not more:
+            return frozenset(readers)
+        readers |= more
+
+
+@lru_cache(maxsize=256)
+def _template_facts(source: str) -> tuple[bool, frozenset[str] | None]:
+    """Whether a template may read a body field (it names one, or looks an item or attribute up by
+    a computed name), and the templates it uses (None: not all known)."""
+    try:
+        tree = Environment().parse(source)
+    except TemplateSyntaxError:
+        return True, None  # the build reports it when rendering
+    names = ({node.attr for node in tree.find_all(nodes.Getattr)}
+             | {node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str)})
+    computed = any(not isinstance(node.arg, nodes.Const) and not isinstance(node.node, LITERALS)
+                   for node in tree.find_all(nodes.Getitem)) \
+        or any(node.name in ("attr", "attribute") for node in tree.find_all(nodes.Filter))
+    used = list(meta.find_referenced_templates(tree))
+    return bool(names & BODY_NAMES) or computed, None if None in used else frozenset(used)
 
 
 def _hash(text: str) -> str:

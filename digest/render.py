@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
-                    select_autoescape)
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError, select_autoescape)
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.content import RACY_NS, load_articles
-from digest.editions import Edition, TextConverter, editions_of
+from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
-from digest.fingerprint import Fingerprints
+from digest.fingerprint import Fingerprints, body_readers
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.site import Page, plan_site
@@ -110,9 +110,9 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
             rendered = written = write_all(work, outputs, site_dir, jobs)
             removed = 0
             set_stale_search(cache, [])
+            cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
         else:
-            rendered, written, removed = update(work, outputs, known, cache, site_dir, jobs, search_later)
-    cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
+            rendered, written, removed = update(work, outputs, known, cache, key, site_dir, jobs, search_later)
     indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
@@ -137,10 +137,12 @@ def inputs_key(config: Config, key: str) -> str | None:
 def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> list[Output]:
     """Every file of the site with its fingerprint: the pages in each edition, the search page's
     script table, the static files; two files for one path are an error."""
-    fingerprints = Fingerprints()
+    readers = body_readers(config.dir("templates"))
+    with_bodies, without_bodies = Fingerprints(bodies=True), Fingerprints(bodies=False)
+    prints = [(with_bodies if page.template in readers else without_bodies).of(page) for page in pages]
     outputs = []
     for number, edition in enumerate(editions):
-        outputs += [Output(edition.path + page.path, fingerprints.of(page), index, number,
+        outputs += [Output(edition.path + page.path, prints[index], index, number,
                            searchable=page.route.kind == "article")
                     for index, page in enumerate(pages) if not (edition.path and page.route.kind in ROOT_ONLY)]
         if config["search"]:
@@ -201,12 +203,12 @@ def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int |
     return len(outputs)
 
 
-def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: BuildCache, site_dir: Path,
-           jobs: int | None, search_later: bool = False) -> tuple[int, int, int]:
+def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: BuildCache, key: str,
+           site_dir: Path, jobs: int | None, search_later: bool = False) -> tuple[int, int, int]:
     """Make the files whose fingerprint changed, index search again in the editions whose articles
-    changed, and remove the files no longer planned; (made, changed, removed). Everything is made
-    beside site/ first, then the files whose bytes differ are moved in, one rename a file, so a
-    failure leaves site/ as it was and an unchanged file keeps its time."""
+    changed, remove the files no longer planned, and record it all under build key `key`; (made,
+    changed, removed). Everything is made beside site/ first, then the files whose bytes differ are
+    moved in, one rename a file, so a failure leaves site/ as it was and an unchanged file keeps its time."""
     changed = [output for output in outputs if known.get(output.path) != output.fingerprint]
     planned = {output.path for output in outputs}
     stale = sorted(path for path in known if path not in planned)
@@ -230,6 +232,7 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         for number in [] if search_later else editions:
             replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}")
     remove_files(site_dir, stale)
+    cache.update_outputs(key, {output.path: output.fingerprint for output in changed}, stale)
     return len(changed), len(differ), len(stale)
 
 
@@ -282,6 +285,7 @@ def make_environment(config: Config, edition: Edition | None = None,
     urls = Urls(config["base_url"], edition.path)
     environment = Environment(
         loader=FileSystemLoader(config.dir("templates")),
+        bytecode_cache=template_bytecode(config.dir("cache")),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -299,6 +303,17 @@ def make_environment(config: Config, edition: Edition | None = None,
                                site={**config.data, "language": edition.lang},
                                edition=edition, editions=editions)
     return environment
+
+
+def template_bytecode(cache_dir: Path) -> FileSystemBytecodeCache:
+    """Compiled templates kept between builds, in a folder per code version (how templates are
+    compiled is code); other versions' folders are removed."""
+    folder = cache_dir / "templates" / code_version()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    for other in folder.parent.iterdir():
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 class Renderer:
@@ -325,7 +340,7 @@ class Renderer:
         if number not in self._environments:
             edition = self.editions[number]
             self._environments[number] = make_environment(self.config, edition, self.editions)
-            self._converters[number] = TextConverter(edition.convert, edition.overrides) if edition.convert else None
+            self._converters[number] = text_converter(edition.convert, edition.overrides) if edition.convert else None
         return self._environments[number]
 
 

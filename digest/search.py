@@ -13,6 +13,7 @@ Unified Ideograph that the conversion changes into one other character.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ QUERY_CONVERSIONS = {
     "t2s": "t2s", "tw2s": "tw2s", "hk2s": "hk2s",
     "s2t": "s2t", "s2tw": "s2tw", "s2twp": "s2tw", "s2hk": "s2hk", "t2tw": "s2tw", "t2hk": "s2hk",
 }
+
+CANCEL_POLL_SECONDS = 0.02  # how soon a cancelled indexing stops: the preview's next build waits for it
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def index_site(site_dir: Path, output: Path | None = None,
         raise DigestError(f"search index: cannot run Pagefind ({binary}): {exc}") from None
     while True:
         try:
-            stdout, stderr = process.communicate(timeout=0.1)
+            stdout, stderr = process.communicate(timeout=CANCEL_POLL_SECONDS)
             break
         except subprocess.TimeoutExpired:
             if cancelled():
@@ -119,4 +122,4 @@ def search_index_stats(site_dir: Path, output: Path | None = None) -> SearchInde
     output = output or index_folder(site_dir)
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
-    return SearchIndex(pages, sum(1 for path in output.rglob("*") if path.is_file()))
+    return SearchIndex(pages, sum(len(files) for _, _, files in os.walk(output)))

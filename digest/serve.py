@@ -48,7 +48,7 @@ EVENTS_PATH = "/__digest__/events"
 RELOAD_SCRIPT = ('<script>new EventSource("{events}?since={generation}")'
                  '.addEventListener("reload", () => location.reload());</script>\n')
 KEEPALIVE_SECONDS = 15
-WATCH_STEP_MS = 50  # a batch of changes is handed over once the files are quiet this long
+WATCH_STEP_MS = 20  # a batch of changes is handed over once the files are quiet this long
 WATCH_TICK_MS = 200  # the watchers wake this often when nothing changes; the first tick means "watching"
 
 CONTENT_TYPES = {

@@ -7,8 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -16,6 +14,8 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow
 def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> str:
     """`重庆银行行长` -> `chong-qing-yin-hang-hang-zhang`; cut at a word boundary."""
+    from pypinyin import Style, lazy_pinyin  # loaded when a slug is made: its dictionaries take 0.25 s
+
     words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: _latin_words(chars))
     slug = _NOT_SLUG.sub("-", "-".join(words).lower()).strip("-")
     if len(slug) > max_length:

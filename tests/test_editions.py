@@ -259,6 +259,19 @@ def test_the_converter_converts_each_text_once_and_leaves_markup_alone():
     assert convert.markup(feed, xml=True) == '<content type="html">&lt;p title=&#34;建立&#34;&gt;建立&lt;/p&gt;</content>'
 
 
+def test_texts_converted_in_one_call_are_the_texts_converted_one_by_one():
+    """Every line of the content, with an override; then a batch holding the separator itself,
+    which converts one text at a time instead."""
+    lines = [line for path in sorted((REPO / "content").glob("*.md"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] + ["鼠标创建"]
+    overrides = (("鼠标", "滑鼠"),)
+    batched = TextConverter("s2twp", overrides).texts(lines)
+    assert batched == [TextConverter("s2twp", overrides).text(line) for line in lines]
+    assert batched[-1] == "滑鼠建立" and len(set(batched) - set(lines)) > 100
+    assert [line for line, out in zip(lines, batched) if "鼠标" not in line and out != S2TWP.convert(line)] == []
+    assert TextConverter("s2twp").texts(["创建", "创\uf8ff建"]) == ["建立", "創\uf8ff建"]
+
+
 @pytest.mark.parametrize("editions, message", [
     ([{"lang": "zh-Hans", "path": "zh-hans/"}], "editions[0].path"),
     ([{"path": ""}, {"lang": "zh-Hant", "path": "zh-hant"}], "editions[1].path"),

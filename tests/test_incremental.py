@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
-from conftest import make_project, snapshot
+from conftest import REPO, make_project, snapshot
 from digest.config import Config, load_config
-from digest.render import build_site, finish_search
+from digest.render import BuildReport, build_site, finish_search
 from digest.schema import dump_front_matter, read_document
 
 TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
@@ -126,23 +127,63 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
     assert {path: path.stat().st_mtime_ns for path in config.dir("site").rglob("*")} == before
 
 
-def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
-    config = project_config(tmp_path)
+def edit_and_build(config: Config, edit: Callable[[str], str]) -> tuple[dict[str, bytes], BuildReport, list[str]]:
+    """Build, edit english.md, build again: the site before, the second build's report, the files it changed."""
     build_site(config)
-    site = config.dir("site")
-    before = snapshot(site)
+    before = snapshot(config.dir("site"))
     path = config.dir("content") / "english.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     report = build_site(config)
-    changed = sorted(name for name, data in snapshot(site).items() if before.get(name) != data)
+    return before, report, sorted(name for name, data in snapshot(config.dir("site")).items()
+                                  if before.get(name) != data)
+
+
+def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
+    before, report, changed = edit_and_build(project_config(tmp_path), lambda text: text + "\nOne more sentence.\n")
     # Its page and its feeds in both editions; the body is in the feeds, not in any list.
     assert changed == ["articles/english/index.html", "feed.xml", "sources/example-journal/feed.xml",
                        "tags/she-hui/feed.xml", "zh-hant/articles/english/index.html", "zh-hant/feed.xml",
                        "zh-hant/sources/example-journal/feed.xml", "zh-hant/tags/she-hui/feed.xml"]
     assert report.written == len(changed)
-    # Made again: the pages listing it or linking to it (their fingerprints hold the article, whose
-    # body a template could show anywhere); those whose bytes came out the same kept their file.
-    assert len(changed) < report.rendered < report.pages / 2
+    # Made again: the pages of templates that read bodies (article.html, feed.xml) holding the
+    # article, so also the article pages linking to it, in both editions; not the lists or the
+    # archive, which show only the article's other fields, and those stayed the same.
+    linking = [name for name, data in before.items() if name.startswith("articles/") and
+               name != "articles/english/index.html" and b'href="/articles/english/"' in data]
+    assert linking and report.rendered == len(changed) + 2 * len(linking)
+
+
+def test_a_title_edit_remakes_the_pages_that_list_it(tmp_path):
+    config = project_config(tmp_path)
+    before, report, changed = edit_and_build(config, lambda text: text.replace("title: ", "title: Edited ", 1))
+    listing = {name for name, data in before.items() if name.endswith(".html") and
+               not name.startswith(("articles/", "zh-hant/articles/")) and b'/articles/english/"' in data}
+    assert {"archive/index.html", "tags/she-hui/index.html", "zh-hant/archive/index.html"} <= listing <= set(changed)
+    assert report.written == len(changed) <= report.rendered < report.pages / 2
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_a_template_showing_bodies_in_lists_is_remade_when_a_body_changes(tmp_path):
+    """The fingerprint of a list page holds the articles' bodies once its template names one,
+    here through a macro file it imports."""
+    config = project_config(tmp_path)
+    templates = config.path.parent / "templates"  # a link to the repository's: replaced by a copy
+    templates.unlink()
+    shutil.copytree(REPO / "templates", templates)
+    macros = templates / "macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8")
+                      + "{% macro body_of(article) %}{{ article.body_html|safe }}{% endmacro %}\n", encoding="utf-8")
+    listing = templates / "list.html"
+    head, main_end = listing.read_text(encoding="utf-8").rsplit("{% endblock %}", 1)
+    listing.write_text(head.replace('{% from "macros.html" import ', '{% from "macros.html" import body_of, ', 1)
+                       + "{% for entry in entries %}{{ body_of(entry.article) }}{% endfor %}{% endblock %}"
+                       + main_end, encoding="utf-8")
+    build_site(config)
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence only the body has.\n", encoding="utf-8")
+    build_site(config)
+    assert "A sentence only the body has." in (config.dir("site") / "tags/she-hui/index.html").read_text(encoding="utf-8")
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
 def test_a_template_or_setting_change_rebuilds_everything(tmp_path):
