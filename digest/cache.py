@@ -127,17 +127,24 @@ class BuildCache:
         self._local.last_body = (digest, pickle.loads(row[0]))
         return self._local.last_body[1]
 
-    def save_reads(self, sources: Mapping[str, tuple[int, int, str]], read: Mapping[str, tuple[Any, Any]]) -> None:
-        """Record the content files as they are now and the articles newly read from them
-        (digest -> (article, body)); drop what no file has any more."""
+    def save_bodies(self, bodies: Mapping[str, Any]) -> None:
+        """Articles' bodies by digest, saved as they are read (`save_reads` then keeps those in use)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                                [(digest, pickle.dumps(body, pickle.HIGHEST_PROTOCOL))
+                                 for digest, body in bodies.items()])
+
+    def save_reads(self, sources: Mapping[str, tuple[int, int, str]], articles: Mapping[str, Any]) -> None:
+        """Record the content files as they are now and the articles newly read from them (by
+        digest, without their bodies); drop what no file has any more."""
         with self.transaction():
             self.db.execute("DELETE FROM sources")
             self.db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
                                 [(name, *stat) for name, stat in sources.items()])
-            for table, column in (("articles", 0), ("bodies", 1)):
-                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
-                                    [(digest, pickle.dumps(pair[column], pickle.HIGHEST_PROTOCOL))
-                                     for digest, pair in read.items()])
+            self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                                [(digest, pickle.dumps(article, pickle.HIGHEST_PROTOCOL))
+                                 for digest, article in articles.items()])
+            for table in ("articles", "bodies"):
                 self.db.execute(f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM sources)")
 
     # ------------------------------------------------------------------ outputs

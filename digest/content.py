@@ -9,7 +9,7 @@ import math
 import re
 import time
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.errors import DigestError
-from digest.parallel import ordered_map
+from digest.parallel import ordered_results
 from digest.schema import SLUG_RE, read_document
 from digest.slug import slugify, unique_slug
 
@@ -152,18 +152,31 @@ def read_through_cache(paths: list[Path], settings: tuple[list[str], int], cache
     cached = {digest: replace(article, path=path_of[digest], body_of=cache.body)
               for digest, article in cache.articles(path_of).items()}
     todo = [path for path in paths if now[path.name][2] not in cached]
-    read = ordered_map(read_article, todo, jobs, parallel_from=PARALLEL_FROM, initializer=start_reader,
-                       initargs=settings)
+    read = list(stored_bodies(ordered_results(read_article, todo, jobs, parallel_from=PARALLEL_FROM,
+                                              initializer=start_reader, initargs=settings), cache))
     for path, article in zip(todo, read):
         now[path.name] = (*now[path.name][:2], article.digest)
     now = {name: trust_stat(*entry) for name, entry in now.items()}
     if now != known:
-        # Stored without their path (a Path is slow to unpickle) and body, given back when loaded.
-        cache.save_reads(now, {article.digest: (replace(article, path=None, body_of=None),
-                                                article.body_of(article.digest))
-                               for article in read})
+        # Stored without their path (a Path is slow to unpickle), given back when loaded.
+        cache.save_reads(now, {article.digest: replace(article, path=None) for article in read})
     cached.update((article.digest, replace(article, body_of=cache.body)) for article in read)
     return [cached[now[path.name][2]] for path in paths]
+
+
+BODY_BATCH = 500  # bodies held before they go to the cache: a big first build never holds them all
+
+
+def stored_bodies(articles: Iterable[Article], cache: BuildCache) -> Iterator[Article]:
+    """The articles as they are read, each without its body, which goes to the cache in batches."""
+    bodies: dict[str, Body] = {}
+    for article in articles:
+        bodies[article.digest] = article.body_of(article.digest)
+        yield replace(article, body_of=None)
+        if len(bodies) == BODY_BATCH:
+            cache.save_bodies(bodies)
+            bodies = {}
+    cache.save_bodies(bodies)
 
 
 RACY_NS = 2_000_000_000  # file times tick coarsely: a file this new may change again within its tick

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -20,9 +20,17 @@ def worker_count(jobs: int | None) -> int:
 def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                 parallel_from: int, initializer: Callable[..., Any] | None = None,
                 initargs: tuple[Any, ...] = (), chunksize: int = 32) -> list[Result]:
-    """[function(item) for item in items], in worker processes when there are at least
-    `parallel_from` items and more than one job; `initializer(*initargs)` sets up each process
-    (the current one too when the work is done here).
+    """[function(item) for item in items]: see `ordered_results`."""
+    return list(ordered_results(function, items, jobs, parallel_from=parallel_from, initializer=initializer,
+                                initargs=initargs, chunksize=chunksize))
+
+
+def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
+                    parallel_from: int, initializer: Callable[..., Any] | None = None,
+                    initargs: tuple[Any, ...] = (), chunksize: int = 32) -> Iterator[Result]:
+    """function(item) for each item, in order, as they come: in worker processes when there are
+    at least `parallel_from` items and more than one job; `initializer(*initargs)` sets up each
+    process (the current one too when the work is done here).
 
     Workers come from a forkserver: the preview server builds from a thread, and forking a
     process that runs threads is unsafe."""
@@ -30,11 +38,12 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], jobs:
     if jobs == 1 or len(items) < parallel_from:
         if initializer:
             initializer(*initargs)
-        return [function(item) for item in items]
+        yield from map(function, items)
+        return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context, initializer=initializer,
                              initargs=initargs) as pool:
-        return list(pool.map(function, items, chunksize=chunksize))
+        yield from pool.map(function, items, chunksize=chunksize)
 
 
 def chunked(items: Sequence[Item], size: int) -> list[Sequence[Item]]:

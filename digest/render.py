@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gc
 import hashlib
 import json
 import os
@@ -68,12 +69,12 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: page `page` of the plan in edition `edition`, or the bytes `data()`
+    """One file of the site: `page` of the plan in edition `edition`, or the bytes `data()`
     makes; `fingerprint` changes whenever what the file is made from changes."""
 
     path: str
     fingerprint: str
-    page: int | None = None
+    page: Page | None = None
     edition: int = 0
     data: Callable[[], bytes] | None = None
     searchable: bool = False
@@ -96,15 +97,16 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
-    articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
-    if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
-        config = config.with_overrides(search=False)
-        key = build_key(config, drafts)
-    editions = editions_of(config.data)
-    pages = plan_site(articles, config)
-    outputs = plan_outputs(pages, editions, config)
+    with collector_paused():
+        articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
+        if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
+            config = config.with_overrides(search=False)
+            key = build_key(config, drafts)
+        editions = editions_of(config.data)
+        pages = plan_site(articles, config)
+        outputs = plan_outputs(pages, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
-    work = Renderer(config, editions, pages)
+    work = Renderer(config, editions)
     with template_errors(config.dir("templates")):
         if known is None:
             rendered = written = write_all(work, outputs, site_dir, jobs)
@@ -121,6 +123,19 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     cache.set("report", report.to_json())
     cache.set("inputs", inputs)
     return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the site's data is made: millions of objects and no
+    cycles, which each full collection would walk again (at 10,000 articles, 0.8 s of 2 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def inputs_key(config: Config, key: str) -> str | None:
@@ -142,9 +157,8 @@ def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> 
     prints = [(with_bodies if page.template in readers else without_bodies).of(page) for page in pages]
     outputs = []
     for number, edition in enumerate(editions):
-        outputs += [Output(edition.path + page.path, prints[index], index, number,
-                           searchable=page.route.kind == "article")
-                    for index, page in enumerate(pages) if not (edition.path and page.route.kind in ROOT_ONLY)]
+        outputs += [Output(edition.path + page.path, fingerprint, page, number, searchable=page.route.kind == "article")
+                    for page, fingerprint in zip(pages, prints) if not (edition.path and page.route.kind in ROOT_ONLY)]
         if config["search"]:
             conversion = edition.convert or config["script"]
             outputs.append(Output(edition.path + Route("search_map").path, f"script-map {conversion}",
@@ -319,17 +333,16 @@ def template_bytecode(cache_dir: Path) -> FileSystemBytecodeCache:
 class Renderer:
     """Renders the planned pages in any edition: one Jinja environment and text converter per edition."""
 
-    def __init__(self, config: Config, editions: list[Edition], pages: list[Page]):
+    def __init__(self, config: Config, editions: list[Edition]):
         self.config = config
         self.editions = editions
-        self.pages = pages
         self._environments: dict[int, Environment] = {}
         self._converters: dict[int, TextConverter | None] = {}
 
     def data(self, output: Output) -> bytes:
         if output.data is not None:
             return output.data()
-        page = self.pages[output.page]
+        page = output.page
         text = render_page(self.environment(output.edition), page)
         convert = self._converters[output.edition]
         if convert and page.template:
@@ -350,7 +363,7 @@ def render_page(environment: Environment, page: Page) -> str:
     return environment.get_template(page.template).render(**page.context, page=page)
 
 
-RENDER_CHUNK = 50  # outputs per task handed to a worker process
+RENDER_CHUNK = 50  # outputs per task handed to a worker process, each with its page's data
 PARALLEL_FROM = 8  # chunks of work before worker processes pay off
 
 _worker: tuple[Renderer, Path] | None = None  # the renderer and target folder of a worker process
