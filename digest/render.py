@@ -29,6 +29,7 @@ from digest.fingerprint import Fingerprints, body_readers
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.site import Page, plan_site
+from digest.slug import known_slugs, remember
 from digest.urls import Route, Urls, atom_id
 
 # Written once, at the site root, not per edition.
@@ -97,7 +98,7 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
-    with collector_paused():
+    with collector_paused(), remembered_slugs(cache):
         articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
         if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
             config = config.with_overrides(search=False)
@@ -136,6 +137,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def remembered_slugs(cache: BuildCache) -> Iterator[None]:
+    """The slugs earlier builds made, and the ones made now kept for the next build."""
+    saved = cache.slugs()
+    remember(saved)
+    yield
+    new = {text: slug for text, slug in known_slugs().items() if text not in saved}
+    if new:
+        cache.save_slugs(new)
 
 
 def inputs_key(config: Config, key: str) -> str | None:

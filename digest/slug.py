@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 MAX_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow
+# Slugs made with the default length and fallback, by text: made in this process, or remembered
+# from an earlier build (the build cache keeps them), so that a build whose tags and sources are
+# all known never loads pypinyin, whose dictionaries take half a second.
+_known: dict[str, str] = {}
+
+
+def remember(slugs: Mapping[str, str]) -> None:
+    _known.update(slugs)
+
+
+def known_slugs() -> dict[str, str]:
+    return dict(_known)
+
+
 def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> str:
     """`重庆银行行长` -> `chong-qing-yin-hang-hang-zhang`; cut at a word boundary."""
-    from pypinyin import Style, lazy_pinyin  # loaded when a slug is made: its dictionaries take 0.25 s
+    if max_length != MAX_LENGTH or fallback != "item":
+        return _slugify(text, max_length, fallback)
+    if text not in _known:
+        _known[text] = _slugify(text, max_length, fallback)
+    return _known[text]
+
+
+@lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow
+def _slugify(text: str, max_length: int, fallback: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # loaded when a slug is made (see _known)
 
     words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: _latin_words(chars))
     slug = _NOT_SLUG.sub("-", "-".join(words).lower()).strip("-")
