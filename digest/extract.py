@@ -22,9 +22,11 @@ CLOSERS = "”’」』）)】》"
 TITLE_MAX = 64
 SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
+LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # tried in this order
 
 DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
@@ -95,23 +97,27 @@ def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) ->
 
 
 def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
-    """The (kind, value) pairs of a metadata line; none for article text."""
-    is_sentence = re.search(f"[{SENTENCE_END}]", paragraph) is not None
-    several = _several_labels(paragraph, labels)
-    if several and not is_sentence:
+    """The (kind, value) pairs of a metadata line; none for article text. A sentence or a
+    long line is metadata only as an abstract (`摘要：…。`), so only that label is tried there."""
+    is_sentence = SENTENCE_END_RE.search(paragraph) is not None
+    several = [] if is_sentence else _several_labels(paragraph, labels)
+    if several:
         return several
-    for kind in ("abstract", "tags", "editor", "author", "source", "ignored"):
+    kinds = LABEL_KINDS if len(paragraph) <= 80 and not is_sentence else LABEL_KINDS[:1]
+    for kind in kinds:
         match = labels[kind].match(paragraph)
-        if match and (kind == "abstract" or (len(paragraph) <= 80 and not is_sentence)):
+        if match:
             return [(kind, match.group(1).strip())]
     return []
 
 
 def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
     """`2023-03-15 来源：新华网 作者：张三`: each label's value runs to the next label or date."""
+    if len(paragraph) > 100:
+        return []
     matches = list(labels["*"].finditer(paragraph))
     date = DATE_RE.search(paragraph)
-    if len(paragraph) > 100 or len(matches) + (date is not None) < 2:
+    if len(matches) + (date is not None) < 2:
         return []
     segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
     for match, following in zip(matches, [*matches[1:], None]):
@@ -211,7 +217,7 @@ def is_body_text(paragraph: str) -> bool:
 def guess_title(paragraphs: list[str]) -> str:
     """The first sentence, cut at a clause boundary so it stays short."""
     first = paragraphs[0] if paragraphs else "无题"
-    sentence = re.split(f"[{SENTENCE_END}]", first, maxsplit=1)[0]
+    sentence = SENTENCE_END_RE.split(first, maxsplit=1)[0]
     while len(sentence) > TITLE_MAX // 2 and re.search("[，；：]", sentence):
         sentence = re.split("[，；：]", sentence)[:-1]
         sentence = "，".join(sentence)

@@ -52,7 +52,8 @@ def ingest(config: Config, force: bool = False, jobs: int | None = None) -> Inge
     """Ingest every file in the seeds folder, in name order; one failure does not stop the rest.
 
     Seeds are cleaned in parallel (`jobs` processes, default one per core); slugs are then
-    chosen and files written in seed-name order, so the result does not depend on `jobs`.
+    chosen in seed-name order, and the files made and written in parallel again, so the
+    result does not depend on `jobs`.
     """
     seeds_dir, content_dir = config.dir("seeds"), config.dir("content")
     if not seeds_dir.is_dir():
@@ -64,14 +65,17 @@ def ingest(config: Config, force: bool = False, jobs: int | None = None) -> Inge
     kept = {seed for seed in seeds if not force and is_edited_or_none(existing.get(seed.name))}
     todo = [seed for seed in seeds if seed not in kept]
     rendered = dict(zip(todo, render_many(todo, config, jobs)))
+    placed = {seed: place(result, content_dir, existing.get(seed.name), taken)
+              for seed, result in rendered.items() if not isinstance(result, DigestError)}
+    settled = dict(zip(placed, ordered_map(settle, list(placed.values()), jobs, parallel_from=PARALLEL_FROM)))
     report = IngestReport()
     for seed in seeds:
         if seed in kept:
             report.results.append(SeedResult(seed.name, "kept (edited)", existing[seed.name]))
-        elif isinstance(rendered[seed], DigestError):
-            report.results.append(SeedResult(seed.name, "failed", error=str(rendered[seed])))
+        elif seed in settled:
+            report.results.append(settled[seed])
         else:
-            report.results.append(settle(rendered[seed], config, existing.get(seed.name), taken))
+            report.results.append(SeedResult(seed.name, "failed", error=str(rendered[seed])))
     return report
 
 
@@ -101,6 +105,16 @@ class Rendered:
     base_slug: str
 
 
+@dataclass
+class Placed:
+    """A rendered seed with its slug chosen: the file to write, and the one it was made from before."""
+
+    meta: FrontMatter
+    body: str
+    path: Path
+    existing: Path | None
+
+
 PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs more than it saves
 
 
@@ -119,17 +133,22 @@ def render_safely(seed: Path, config: Config) -> Rendered | DigestError:
     return Rendered(meta, body, slugify(meta.title))
 
 
-def settle(rendered: Rendered, config: Config, existing: Path | None, taken: set[str]) -> SeedResult:
-    """Choose the slug and write the file, unless it would come out the same."""
+def place(rendered: Rendered, content_dir: Path, existing: Path | None, taken: set[str]) -> Placed:
+    """Choose the slug: the existing file's, or the one the title asks for, made unique."""
     meta = rendered.meta
     meta.slug = existing.stem if existing is not None else unique_slug(rendered.base_slug, taken)
     taken.add(meta.slug)
-    text = with_fingerprint(dump_front_matter(meta) + "\n" + rendered.body)
+    return Placed(meta, rendered.body, content_dir / f"{meta.slug}.md", existing)
+
+
+def settle(placed: Placed) -> SeedResult:
+    """Make the file and write it, unless it would come out the same."""
+    meta, existing = placed.meta, placed.existing
+    text = with_fingerprint(dump_front_matter(meta) + "\n" + placed.body)
     if existing is not None and existing.read_text(encoding="utf-8") == text:
         return SeedResult(meta.seed, "unchanged", existing, meta.review)
-    path = config.dir("content") / f"{meta.slug}.md"
-    write_atomic(path, text)
-    return SeedResult(meta.seed, "updated" if existing is not None else "created", path, meta.review)
+    write_atomic(placed.path, text)
+    return SeedResult(meta.seed, "updated" if existing is not None else "created", placed.path, meta.review)
 
 
 def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Mapping
 from functools import lru_cache
 
 MAX_LENGTH = 60
@@ -50,9 +50,8 @@ def _latin_words(chars: str) -> list[str]:
     return [word for word in _NOT_SLUG.split(ascii_text.lower()) if word]
 
 
-def unique_slug(base: str, taken: Iterable[str]) -> str:
+def unique_slug(base: str, taken: Container[str]) -> str:
     """`base`, or `base-2`, `base-3`, ... whichever is not taken yet."""
-    taken = set(taken)
     candidate, number = base, 2
     while candidate in taken:
         suffix = f"-{number}"

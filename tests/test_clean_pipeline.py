@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.clean import Cleaned, clean_text
@@ -127,6 +127,7 @@ def test_clean_text_never_raises_and_leaves_no_control_characters(text: str) -> 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(), NOISY_TEXT))
+@example("首页 0?0")  # a navigation line only once its lost space is restored
 def test_clean_text_is_idempotent(text: str) -> None:
     once = clean_text(text, RULES).text
     assert clean_text(once, RULES).text == once

@@ -1,7 +1,8 @@
 """The cleaning pipeline: raw scraped text in, clean text and review findings out.
 
 Order matters: bytes and encodings first, then annotations, then markup, then script,
-then whole lines (boilerplate), then paragraphs, then punctuation.
+then lost spaces (before lines are judged: `首页?要闻` is a navigation line once it reads
+`首页 要闻`), then whole lines (boilerplate), then paragraphs, then punctuation.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         strip_pinyin_annotations,                      # 點(diǎn) -> 點
         partial(to_target_script, script=script),      # OpenCC, t2s by default
         partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
+        partial(restore_lost_spaces, question_words=tuple(rules["question_words"])),  # 习近平?总书记
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
-        partial(restore_lost_spaces, question_words=tuple(rules["question_words"])),  # 习近平?总书记
         normalize_punctuation,                         # , -> ，  inside Chinese only
         find_repeated_clauses,                         # reports, never changes
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import groupby
+from itertools import compress, count, groupby
 
 from digest.clean import Cleaned
 
@@ -30,8 +30,8 @@ def _repeated_clauses(text: str) -> list[str]:
 
 def _back_to_back(clauses: list[str]) -> Iterator[tuple[str, int]]:
     """Each clause that ends the clause before it, with how many times it is said in a row."""
-    repeats = [index for index, (before, clause) in enumerate(zip(clauses, clauses[1:]), start=1)
-               if len(clause) >= MIN_CLAUSE and before.endswith(clause)]
+    ends_before = compress(count(1), map(str.endswith, clauses, clauses[1:]))
+    repeats = [index for index in ends_before if len(clauses[index]) >= MIN_CLAUSE]
     # Consecutive indexes of the same clause are one run: index - position stays constant.
     runs = groupby(enumerate(repeats), key=lambda pair: (pair[1] - pair[0], clauses[pair[1]]))
     for (_, clause), run in runs:
