@@ -5,7 +5,7 @@ One SQLite file, `<paths.cache>/build.sqlite` (`.digest-cache/` by default), hol
 - `articles`: digest -> the Article read from it, without its HTML (pickled);
 - `bodies`: digest -> the article's HTML body and references, read only when a page needs them;
 - `outputs`: site path -> the fingerprint of everything its page was rendered from;
-- `slugs`: text -> its slug made by this code, so that pypinyin is loaded only for a new tag or source;
+- `slugs`: text (and fallback) -> its slug made by this code, so that pypinyin is loaded only for new text;
 - `state`: the key the outputs were built under, and whether the search index is stale.
 
 A digest covers the file's name and bytes and the `reader_key` (code version, reader settings),
@@ -34,7 +34,6 @@ CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, size INTEGER, mtime_n
 CREATE TABLE IF NOT EXISTS articles (digest TEXT PRIMARY KEY, article BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS slugs (text TEXT PRIMARY KEY, slug TEXT NOT NULL);
 """
 # The libraries whose output ends up in the site: a new version of one means a new build.
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "OpenCC", "pypinyin", "pagefind")
@@ -129,17 +128,19 @@ class BuildCache:
         self._local.last_body = (digest, pickle.loads(row[0]))
         return self._local.last_body[1]
 
-    def slugs(self) -> dict[str, str]:
-        """The slugs saved by this code (a new pypinyin may make others)."""
+    def slugs(self) -> set[tuple[str, str, str]]:
+        """The (text, fallback, slug) triples saved by this code (a new pypinyin may make others)."""
         if self.get("slugs_version") != code_version():
             with self.transaction():
-                self.db.execute("DELETE FROM slugs")
+                self.db.execute("DROP TABLE IF EXISTS slugs")
+                self.db.execute("CREATE TABLE slugs (text TEXT, fallback TEXT, slug TEXT NOT NULL, "
+                                "PRIMARY KEY (text, fallback))")
                 self.set("slugs_version", code_version())
-        return dict(self.db.execute("SELECT text, slug FROM slugs"))
+        return set(self.db.execute("SELECT text, fallback, slug FROM slugs"))
 
-    def save_slugs(self, slugs: Mapping[str, str]) -> None:
+    def save_slugs(self, slugs: Iterable[tuple[str, str, str]]) -> None:
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO slugs VALUES (?, ?)", sorted(slugs.items()))
+            self.db.executemany("INSERT OR REPLACE INTO slugs VALUES (?, ?, ?)", sorted(slugs))
 
     def save_bodies(self, bodies: Mapping[str, Any]) -> None:
         """Articles' bodies by digest, saved as they are read (`save_reads` then keeps those in use)."""

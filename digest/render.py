@@ -145,7 +145,7 @@ def remembered_slugs(cache: BuildCache) -> Iterator[None]:
     saved = cache.slugs()
     remember(saved)
     yield
-    new = {text: slug for text, slug in known_slugs().items() if text not in saved}
+    new = known_slugs() - saved
     if new:
         cache.save_slugs(new)
 

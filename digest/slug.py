@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 MAX_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-# Slugs made with the default length and fallback, by text: made in this process, or remembered
-# from an earlier build (the build cache keeps them), so that a build whose tags and sources are
-# all known never loads pypinyin, whose dictionaries take half a second.
-_known: dict[str, str] = {}
+# Slugs made with the default length, by (text, fallback): made in this process, or remembered
+# from an earlier build (the build cache keeps them), so that a build whose tags, sources and
+# headings are all known never loads pypinyin, whose dictionaries take half a second.
+_known: dict[tuple[str, str], str] = {}
 
 
-def remember(slugs: Mapping[str, str]) -> None:
-    _known.update(slugs)
+def remember(slugs: Iterable[tuple[str, str, str]]) -> None:
+    """(text, fallback, slug) triples, as `known_slugs` gives them."""
+    _known.update(((text, fallback), slug) for text, fallback, slug in slugs)
 
 
-def known_slugs() -> dict[str, str]:
-    return dict(_known)
+def known_slugs() -> set[tuple[str, str, str]]:
+    return {(text, fallback, slug) for (text, fallback), slug in _known.items()}
 
 
 def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> str:
     """`重庆银行行长` -> `chong-qing-yin-hang-hang-zhang`; cut at a word boundary."""
-    if max_length != MAX_LENGTH or fallback != "item":
+    if max_length != MAX_LENGTH:
         return _slugify(text, max_length, fallback)
-    if text not in _known:
-        _known[text] = _slugify(text, max_length, fallback)
-    return _known[text]
+    key = (text, fallback)
+    if key not in _known:
+        _known[key] = _slugify(text, max_length, fallback)
+    return _known[key]
 
 
 @lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow

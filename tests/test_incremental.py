@@ -215,12 +215,12 @@ def test_a_file_saved_twice_within_the_clock_tick_is_read_again(tmp_path):
     assert "nialP" in (config.dir("site") / "articles/english/index.html").read_text(encoding="utf-8")
 
 
-def test_a_build_whose_tags_and_sources_are_known_does_not_load_pypinyin(tmp_path):
+def test_a_build_whose_tags_sources_and_headings_are_known_does_not_load_pypinyin(tmp_path):
     """Slugs come from the cache: pypinyin's dictionaries (half a second) are loaded for new text only."""
     config = project_config(tmp_path)
     build_site(config)
-    path = config.dir("content") / "english.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    path = config.dir("content") / "wu-lai-yuan.md"  # its headings 一 and 二 have slugs too
+    path.write_text(path.read_text(encoding="utf-8") + "\n又写了一句。\n", encoding="utf-8")
     script = ("import sys; from digest.config import load_config; from digest.render import build_site; "
               f"config = load_config({str(config.path)!r}).with_overrides(editions={TWO_EDITIONS!r}, search=False); "
               "print(build_site(config).rendered, 'pypinyin' in sys.modules)")
@@ -230,6 +230,7 @@ def test_a_build_whose_tags_and_sources_are_known_does_not_load_pypinyin(tmp_pat
                               check=True).stdout.split()
     rendered, loaded = build_elsewhere()
     assert int(rendered) > 0 and loaded == "False"
-    path.write_text(path.read_text(encoding="utf-8").replace("tags:\n", "tags:\n- 全新的标签\n", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\n## 三\n", encoding="utf-8")
     assert build_elsewhere()[1] == "True"
+    assert '<h2 id="san">三</h2>' in (config.dir("site") / "articles/wu-lai-yuan/index.html").read_text(encoding="utf-8")
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
