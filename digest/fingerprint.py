@@ -44,7 +44,7 @@ class Fingerprints:
         kind = type(value)  # the common types first, by identity: this runs for every value of every page
         if kind in EXACT_PLAIN:
             return repr(value)
-        if kind is list or kind is tuple:
+        if isinstance(value, (list, tuple)):
             return "[" + ",".join(map(self.encode, value)) + "]"
         if kind is Article:
             return "Article:" + (value.digest if self.bodies else value.fields_digest)
@@ -54,8 +54,6 @@ class Fingerprints:
             return repr(value)
         if isinstance(value, dict):
             return "{" + ",".join(sorted(f"{self.encode(k)}:{self.encode(v)}" for k, v in value.items())) + "}"
-        if isinstance(value, (list, tuple)):
-            return "[" + ",".join(map(self.encode, value)) + "]"
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's data")
 
     def _dataclass(self, value: Any) -> str:
