@@ -16,6 +16,7 @@ so a cached Article is always the one reading the file now would give. Deleting 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import sqlite3
 import threading
@@ -113,9 +114,9 @@ class BuildCache:
                 in self.db.execute("SELECT name, size, mtime_ns, digest FROM sources")}
 
     def articles(self, digests: Iterable[str]) -> dict[str, Any]:
-        wanted = set(digests)
-        return {digest: pickle.loads(blob) for digest, blob in self.db.execute("SELECT digest, article FROM articles")
-                if digest in wanted}
+        wanted = json.dumps(sorted(digests))
+        return {digest: pickle.loads(blob) for digest, blob in self.db.execute(
+            "SELECT digest, article FROM articles WHERE digest IN (SELECT value FROM json_each(?))", (wanted,))}
 
     def body(self, digest: str) -> Any:
         """An article's body; the last one is kept, since a page asks for its parts one by one."""
@@ -149,18 +150,25 @@ class BuildCache:
                                 [(digest, pickle.dumps(body, pickle.HIGHEST_PROTOCOL))
                                  for digest, body in bodies.items()])
 
-    def save_reads(self, sources: Mapping[str, tuple[int, int, str]], articles: Mapping[str, Any]) -> None:
-        """Record the content files as they are now and the articles newly read from them (by
-        digest, without their bodies); drop what no file has any more."""
+    def save_reads(self, sources: Mapping[str, tuple[int, int, str]], removed: Iterable[str],
+                   unused: Iterable[str], articles: Mapping[str, Any]) -> None:
+        """Record the content files that are new or changed (name -> size, mtime and digest) and
+        those `removed`, the articles newly read (by digest, without their bodies), and drop the
+        articles and bodies of the digests no file has any more (`unused`)."""
         with self.transaction():
-            self.db.execute("DELETE FROM sources")
-            self.db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?)",
-                                [(name, *stat) for name, stat in sources.items()])
+            self.db.executemany("DELETE FROM sources WHERE name = ?", [(name,) for name in sorted(removed)])
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                                [(name, *stat) for name, stat in sorted(sources.items())])
             self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)",
                                 [(digest, pickle.dumps(article, pickle.HIGHEST_PROTOCOL))
                                  for digest, article in articles.items()])
+            self.forget(unused)
+
+    def forget(self, digests: Iterable[str]) -> None:
+        """Drop the articles and bodies of these digests."""
+        with self.transaction():
             for table in ("articles", "bodies"):
-                self.db.execute(f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM sources)")
+                self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", [(digest,) for digest in sorted(digests)])
 
     # ------------------------------------------------------------------ outputs
     def outputs(self) -> dict[str, str]:

@@ -6,12 +6,14 @@ import datetime as dt
 import hashlib
 import html
 import math
+import os
 import re
 import time
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import quote
 
 import markdown
@@ -114,68 +116,88 @@ class Article:
 PARALLEL_FROM = 64  # content files to read before worker processes pay off
 
 
-def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None = None,
-                  jobs: int | None = None) -> list[Article]:
+def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None = None, jobs: int | None = None,
+                  entries: Iterable[os.DirEntry] | None = None,
+                  remembered: Mapping[str, Article] = MappingProxyType({})) -> list[Article]:
     """Every content/*.md as an Article, newest first; drafts only when asked for. With a `cache`,
-    only files it has not seen as they are now are read, in `jobs` processes when there are many."""
+    only files it has not seen as they are now are read, in `jobs` processes when there are many,
+    and the others are taken from `remembered` (by digest) or else from the cache. `entries` are
+    the content folder's, when the build has listed it already (subfolders' are left out)."""
     content_dir = config.dir("content")
     if not content_dir.is_dir():
         # Building from a mistyped folder would replace the site with an empty one.
         raise DigestError("content folder not found", content_dir)
     settings = (config.rules["labels"]["references"], config["reading_speed"])
-    paths = sorted((path for path in content_dir.glob("*.md") if not path.name.startswith(".")),
-                   key=lambda path: path.name)
+    files = sorted((entry for entry in (os.scandir(content_dir) if entries is None else entries)
+                    if entry.name.endswith(".md") and not entry.name.startswith(".")
+                    and os.path.dirname(entry.path) == str(content_dir)), key=lambda entry: entry.name)
     if cache is None:
         reader = ArticleReader(*settings)
-        articles = [reader.read(path) for path in paths]
+        articles = [reader.read(Path(file.path)) for file in files]
     else:
-        articles = read_through_cache(paths, settings, cache, jobs)
+        articles = read_through_cache(files, settings, cache, jobs, remembered)
     check_unique_slugs(articles)
     return sorted((a for a in articles if drafts or not a.draft), key=lambda a: a.sort_key)
 
 
-def read_through_cache(paths: list[Path], settings: tuple[list[str], int], cache: BuildCache,
-                       jobs: int | None) -> list[Article]:
+def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int], cache: BuildCache,
+                       jobs: int | None, remembered: Mapping[str, Article]) -> list[Article]:
     """Articles from the cache for files it knows as they are now; the others read and cached."""
     key = reader_key(*settings)
     cache.use_reader(key)
     known = cache.sources()
     now: dict[str, tuple[int, int, str]] = {}
-    for path in paths:
-        stat = path.stat()
-        seen = known.get(path.name)
+    touched: list[str] = []
+    for file in files:
+        stat = file.stat()
+        seen = known.get(file.name)
         if seen and seen[:2] == (stat.st_size, stat.st_mtime_ns):
-            now[path.name] = seen
+            now[file.name] = seen
         else:  # new, or touched: the same bytes need not be read again
-            now[path.name] = (stat.st_size, stat.st_mtime_ns, content_digest(key, path, path.read_bytes()))
-    path_of = {now[path.name][2]: path for path in paths}
-    cached = {digest: replace(article, path=path_of[digest], body_of=cache.body)
-              for digest, article in cache.articles(path_of).items()}
-    todo = [path for path in paths if now[path.name][2] not in cached]
-    read = list(stored_bodies(ordered_results(read_article, todo, jobs, parallel_from=PARALLEL_FROM,
-                                              initializer=start_reader, initargs=settings), cache))
-    for path, article in zip(todo, read):
-        now[path.name] = (*now[path.name][:2], article.digest)
-    now = {name: trust_stat(*entry) for name, entry in now.items()}
-    if now != known:
+            with open(file.path, "rb") as data:
+                now[file.name] = (stat.st_size, stat.st_mtime_ns, content_digest(key, file.path, data.read()))
+            touched.append(file.name)
+    file_of = {now[file.name][2]: file for file in files}
+    cached = {digest: remembered[digest] for digest in file_of if digest in remembered}
+    cached.update((digest, replace(article, path=Path(file_of[digest].path), body_of=cache.body))
+                  for digest, article in cache.articles(file_of.keys() - cached.keys()).items())
+    todo = [file for file in files if now[file.name][2] not in cached]
+    read = list(stored_bodies(ordered_results(read_article, [Path(file.path) for file in todo], jobs,
+                                              parallel_from=PARALLEL_FROM, initializer=start_reader,
+                                              initargs=settings), cache))
+    for file, article in zip(todo, read):
+        now[file.name] = (*now[file.name][:2], article.digest)
+    changed = {name: trust_stat(*now[name]) for name in touched}
+    now.update(changed)
+    removed = known.keys() - now.keys()
+    if changed or removed:
+        in_use = {entry[2] for entry in now.values()}
+        unused = {known[name][2] for name in removed | changed.keys() if name in known} - in_use
         # Stored without their path (a Path is slow to unpickle), given back when loaded.
-        cache.save_reads(now, {article.digest: replace(article, path=None) for article in read})
+        cache.save_reads(changed, removed, unused, {article.digest: replace(article, path=None) for article in read})
     cached.update((article.digest, replace(article, body_of=cache.body)) for article in read)
-    return [cached[now[path.name][2]] for path in paths]
+    return [cached[now[file.name][2]] for file in files]
 
 
 BODY_BATCH = 500  # bodies held before they go to the cache: a big first build never holds them all
 
 
 def stored_bodies(articles: Iterable[Article], cache: BuildCache) -> Iterator[Article]:
-    """The articles as they are read, each without its body, which goes to the cache in batches."""
+    """The articles as they are read, each without its body, which goes to the cache in batches;
+    if reading fails, the bodies saved are dropped again (no file is recorded with them)."""
     bodies: dict[str, Body] = {}
-    for article in articles:
-        bodies[article.digest] = article.body_of(article.digest)
-        yield replace(article, body_of=None)
-        if len(bodies) == BODY_BATCH:
-            cache.save_bodies(bodies)
-            bodies = {}
+    saved: list[str] = []
+    try:
+        for article in articles:
+            bodies[article.digest] = article.body_of(article.digest)
+            yield replace(article, body_of=None)
+            if len(bodies) == BODY_BATCH:
+                cache.save_bodies(bodies)
+                saved += bodies
+                bodies = {}
+    except BaseException:
+        cache.forget(saved)
+        raise
     cache.save_bodies(bodies)
 
 
@@ -258,7 +280,7 @@ def reader_key(reference_labels: list[str], reading_speed: int) -> str:
     return hash_text(code_version(), *reference_labels, str(reading_speed))
 
 
-def content_digest(key: str, path: Path, data: bytes) -> str:
+def content_digest(key: str, path: Path | str, data: bytes) -> str:
     return hashlib.sha256(f"{key}\0{path}\0".encode() + data).hexdigest()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Collection
 from dataclasses import fields, is_dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, meta, nodes
 
 from digest.content import Article
+from digest.site import Page
 
 PLAIN = (str, int, float, bool, type(None), dt.date, Path)
 # The names by which a template reads an article's body (or the digest that stands for it).
@@ -44,24 +46,25 @@ class Fingerprints:
         kind = type(value)  # the common types first, by identity: this runs for every value of every page
         if kind in EXACT_PLAIN:
             return repr(value)
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(map(self.encode, value)) + "]"
         if kind is Article:
             return "Article:" + (value.digest if self.bodies else value.fields_digest)
-        if _field_names(kind) is not None:
-            return self._dataclass(value)
+        names = _field_names(kind)
+        if names is not None:
+            return self._dataclass(value, names)
         if isinstance(value, PLAIN):
             return repr(value)
         if isinstance(value, dict):
             return "{" + ",".join(sorted(f"{self.encode(k)}:{self.encode(v)}" for k, v in value.items())) + "}"
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's data")
 
-    def _dataclass(self, value: Any) -> str:
-        known = self._memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        encoded = type(value).__name__ + "(" + ",".join(
-            self.encode(getattr(value, name)) for name in _field_names(type(value))) + ")"
+    def _dataclass(self, value: Any, names: tuple[str, ...]) -> str:
+        encode = self.encode
+        encoded = type(value).__name__ + "(" + ",".join([encode(getattr(value, name)) for name in names]) + ")"
         if len(encoded) > LONG:
             encoded = "#" + _hash(encoded)
         self._memo[id(value)] = (value, encoded)  # the value is kept, so its id is not reused
@@ -72,6 +75,23 @@ class Fingerprints:
 def _field_names(kind: type) -> tuple[str, ...] | None:
     """A dataclass's field names; None for any other type."""
     return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+
+
+class PageFingerprints:
+    """Pages' fingerprints: article bodies count on the pages of the templates in `readers`. The
+    encodings of the objects pages share are kept from call to call, so a plan that keeps most of
+    its objects is fingerprinted again only in the objects it made anew."""
+
+    def __init__(self, readers: Collection[str]) -> None:
+        self.readers = readers
+        self._fingerprints = {True: Fingerprints(bodies=True), False: Fingerprints(bodies=False)}
+
+    def __call__(self, pages: list[Page]) -> list[str]:
+        return [self._fingerprints[page.template in self.readers].of(page) for page in pages]
+
+    def __len__(self) -> int:
+        """How many objects' encodings are kept."""
+        return sum(len(fingerprints._memo) for fingerprints in self._fingerprints.values())
 
 
 def body_readers(templates_dir: Path) -> frozenset[str]:

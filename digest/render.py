@@ -22,13 +22,13 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
-from digest.content import RACY_NS, load_articles
+from digest.content import RACY_NS, Article, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
-from digest.fingerprint import Fingerprints, body_readers
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
-from digest.site import Page, plan_site
+from digest.replan import Plan, plan_pages
+from digest.site import Page
 from digest.slug import known_slugs, remember
 from digest.urls import Route, Urls, atom_id
 
@@ -81,8 +81,27 @@ class Output:
     searchable: bool = False
 
 
+@dataclass
+class BuildMemory:
+    """What a process that builds again and again (the preview) keeps from one build to the next:
+    its cache connection, and the last plan with its articles, so that an edit moving no article is
+    planned again in the pages showing it, not across the whole site (see digest.replan)."""
+
+    cache: BuildCache | None = None
+    plan: Plan | None = None
+
+    def cache_in(self, folder: Path) -> BuildCache:
+        if self.cache is None or self.cache.folder != folder:
+            self.cache, self.plan = BuildCache(folder), None
+        return self.cache
+
+    def articles(self) -> dict[str, Article]:
+        """The last plan's articles, by digest."""
+        return {article.digest: article for article in self.plan.articles.values()} if self.plan else {}
+
+
 def build_site(config: Config, drafts: bool = False, jobs: int | None = None, full: bool = False,
-               search_later: bool = False) -> BuildReport:
+               search_later: bool = False, memory: BuildMemory | None = None) -> BuildReport:
     """content/ -> site/: read the articles, plan the pages, write them once per edition (the first at
     the root, each other in its folder, its text converted), in `jobs` processes (default: one per core).
 
@@ -90,22 +109,24 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     only the files whose fingerprint changed are written and the ones no longer planned removed;
     otherwise the whole site is written into a new folder that replaces site/ on success.
     `search_later` leaves an incremental build's search index to `finish_search` (the preview
-    reloads the page first)."""
-    cache = BuildCache(config.dir("cache"))
+    reloads the page first); `memory` is what the builds of one process keep between them."""
+    cache = memory.cache_in(config.dir("cache")) if memory else BuildCache(config.dir("cache"))
     site_dir = config.dir("site")
     key = build_key(config, drafts)
-    inputs = inputs_key(config, key)
+    listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()}
+    inputs = inputs_key(key, listed)
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
     with collector_paused(), remembered_slugs(cache):
-        articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs)
+        articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
+                                 remembered=memory.articles() if memory else {})
         if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
         editions = editions_of(config.data)
-        pages = plan_site(articles, config)
-        outputs = plan_outputs(pages, editions, config)
+        plan = plan_pages(articles, config, key, None if full or not memory else memory.plan)
+        outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     work = Renderer(config, editions)
     with template_errors(config.dir("templates")):
@@ -123,6 +144,8 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed)
     cache.set("report", report.to_json())
     cache.set("inputs", inputs)
+    if memory:
+        memory.plan = plan
     return report
 
 
@@ -150,27 +173,24 @@ def remembered_slugs(cache: BuildCache) -> Iterator[None]:
         cache.save_slugs(new)
 
 
-def inputs_key(config: Config, key: str) -> str | None:
-    """The build key and the size and time of every content and static file: when it is the one
-    the last build recorded, that build's site is this build's. None while a file is so new that
-    a second save could keep its size and time (see content.RACY_NS)."""
-    folders = [folder for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()]
-    stats = [(entry.path, entry.stat()) for folder in folders for entry in walk(folder)]
+def inputs_key(key: str, listed: dict[Path, list[os.DirEntry]]) -> str | None:
+    """The build key and the size and time of every content and static file (`listed` by folder):
+    when it is the one the last build recorded, that build's site is this build's. None while a
+    file is so new that a second save could keep its size and time (see content.RACY_NS)."""
+    stats = [(entry.path, entry.stat()) for entries in listed.values() for entry in entries]
     if any(time.time_ns() - stat.st_mtime_ns < RACY_NS for _, stat in stats):
         return None
     return hash_text(key, *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
 
 
-def plan_outputs(pages: list[Page], editions: list[Edition], config: Config) -> list[Output]:
+def plan_outputs(plan: Plan, editions: list[Edition], config: Config) -> list[Output]:
     """Every file of the site with its fingerprint: the pages in each edition, the search page's
     script table, the static files; two files for one path are an error."""
-    readers = body_readers(config.dir("templates"))
-    with_bodies, without_bodies = Fingerprints(bodies=True), Fingerprints(bodies=False)
-    prints = [(with_bodies if page.template in readers else without_bodies).of(page) for page in pages]
     outputs = []
     for number, edition in enumerate(editions):
         outputs += [Output(edition.path + page.path, fingerprint, page, number, searchable=page.route.kind == "article")
-                    for page, fingerprint in zip(pages, prints) if not (edition.path and page.route.kind in ROOT_ONLY)]
+                    for page, fingerprint in zip(plan.pages, plan.prints)
+                    if not (edition.path and page.route.kind in ROOT_ONLY)]
         if config["search"]:
             conversion = edition.convert or config["script"]
             outputs.append(Output(edition.path + Route("search_map").path, f"script-map {conversion}",
@@ -204,7 +224,7 @@ def check_distinct_paths(outputs: list[Output]) -> None:
 
 
 def walk(folder: Path) -> list[os.DirEntry]:
-    """Every file and folder under `folder`, in name order."""
+    """Every file and folder under `folder`, in name order (each entry keeps its stat once asked)."""
     entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     return [*entries, *(inner for entry in entries if entry.is_dir() for inner in walk(Path(entry.path)))]
 

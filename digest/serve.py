@@ -41,7 +41,7 @@ import watchfiles
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.render import build_site, finish_search
+from digest.render import BuildMemory, build_site, finish_search
 from digest.urls import Urls
 
 EVENTS_PATH = "/__digest__/events"
@@ -94,8 +94,8 @@ def only(file: Path) -> Callable[[watchfiles.Change, str], bool]:
     return lambda change, path: Path(path) == file
 
 
-def run_builder(config: Config, drafts: bool, changed: set[Path]) -> str:
-    """The one place the preview calls the builder (an incremental builder slots in here);
+def run_builder(config: Config, drafts: bool, changed: set[Path], memory: BuildMemory) -> str:
+    """The one place the preview calls the builder, with what its builds keep between them;
     returns a summary line."""
     if any(path.is_relative_to(config.dir("seeds")) for path in changed):
         from digest.ingest import ingest
@@ -103,7 +103,7 @@ def run_builder(config: Config, drafts: bool, changed: set[Path]) -> str:
         report = ingest(config)
         for result in report.failed:
             print(f"ingest failed: {result.seed}: {result.error}", file=sys.stderr, flush=True)
-    return str(build_site(config, drafts=drafts, search_later=True))
+    return str(build_site(config, drafts=drafts, search_later=True, memory=memory))
 
 
 class BuildState:
@@ -147,6 +147,7 @@ class Preview:
         self.config_file = config.path.resolve() if config.path else None
         self.config_stale = False  # config.yaml changed and has not been read successfully since
         self.state = BuildState()
+        self.memory = BuildMemory()
         self.changes: queue.Queue[set[Path]] = queue.Queue()
         self.stopping = threading.Event()
         self.server: PreviewServer | None = None
@@ -211,7 +212,7 @@ class Preview:
             if self.config_stale:
                 self.config = self.reload()
                 self.config_stale = False
-            summary = run_builder(self.config, self.drafts, changed)
+            summary = run_builder(self.config, self.drafts, changed, self.memory)
         except Exception as exc:  # noqa: BLE001 - a broken file must not stop the preview
             if not isinstance(exc, DigestError):
                 traceback.print_exc()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from digest.errors import DigestError
@@ -39,7 +40,7 @@ class Route:
     key: str | None = None
     page: int = 1
 
-    @property
+    @cached_property  # a route's files are listed on every build
     def location(self) -> str:
         """Where the route lives relative to the base URL, e.g. `tags/jing-ji/page/2/`."""
         location = ROUTES[self.kind].format(key=self.key)
@@ -49,7 +50,7 @@ class Route:
             raise ValueError(f"route {self.kind!r} has no numbered pages")
         return f"{location}page/{self.page}/"
 
-    @property
+    @cached_property
     def path(self) -> str:
         """The file written for the route, relative to the site folder."""
         location = self.location

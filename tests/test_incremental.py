@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,12 @@ from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
 from conftest import REPO, make_project, snapshot
+from digest import content, replan
 from digest.config import Config, load_config
-from digest.render import BuildReport, build_site, finish_search
+from digest.errors import DigestError
+from digest.render import BuildMemory, BuildReport, build_site, finish_search
 from digest.schema import dump_front_matter, read_document
+from digest.site import plan_site
 
 TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
                 {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp"}]
@@ -73,17 +78,20 @@ def project_config(folder: Path, **overrides) -> Config:
     return config.with_overrides(**{"editions": TWO_EDITIONS, "search": False, **overrides})
 
 
+@pytest.mark.parametrize("remember", [False, True], ids=["command-line", "preview"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(actions, min_size=1, max_size=3), min_size=1, max_size=4))
-def test_any_edits_built_incrementally_give_the_clean_full_build(tmp_path_factory, batches):
+def test_any_edits_built_incrementally_give_the_clean_full_build(tmp_path_factory, remember, batches):
+    """Each build in a new process (the command line), or all in one that keeps its plan (the preview)."""
     folder = tmp_path_factory.mktemp("incremental")
     config = project_config(folder)
-    build_site(config)
+    memory = BuildMemory() if remember else None
+    build_site(config, memory=memory)
     for batch in batches:
         for action in batch:
             apply(action, config.dir("content"))
         try:
-            build_site(config)
+            build_site(config, memory=memory)
         except Exception as error:  # an edit may make two files claim one slug: then both builds refuse
             with pytest.raises(type(error)):
                 clean_full_build(config, folder / "full-failing")
@@ -153,6 +161,20 @@ def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
     linking = [name for name, data in before.items() if name.startswith("articles/") and
                name != "articles/english/index.html" and b'href="/articles/english/"' in data]
     assert linking and report.rendered == len(changed) + 2 * len(linking)
+
+
+def test_the_preview_plans_the_site_again_only_when_an_article_moves(tmp_path, monkeypatch):
+    config, memory, planned = project_config(tmp_path), BuildMemory(), []
+    monkeypatch.setattr(replan, "plan_site", lambda *args: planned.append(args) or plan_site(*args))
+    build_site(config, memory=memory)
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    report = build_site(config, memory=memory)
+    assert len(planned) == 1 and report.written == 8  # as from the command line (above)
+    apply(("tags", 1, ["经济"]), config.dir("content"))  # english.md: its tag pages and related articles change
+    build_site(config, memory=memory)
+    assert len(planned) == 2
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
 def test_a_title_edit_remakes_the_pages_that_list_it(tmp_path):
@@ -234,3 +256,16 @@ def test_a_build_whose_tags_sources_and_headings_are_known_does_not_load_pypinyi
     assert build_elsewhere()[1] == "True"
     assert '<h2 id="san">三</h2>' in (config.dir("site") / "articles/wu-lai-yuan/index.html").read_text(encoding="utf-8")
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_a_build_failing_while_reading_leaves_no_unrecorded_body_in_the_cache(tmp_path, monkeypatch):
+    config = project_config(tmp_path)
+    build_site(config)
+    monkeypatch.setattr(content, "BODY_BATCH", 1)  # each body saved as soon as it is read
+    (config.dir("content") / "a-new.md").write_text("---\ntitle: 新文章\n---\n正文。\n", encoding="utf-8")
+    (config.dir("content") / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(DigestError, match="broken.md"):
+        build_site(config)
+    with closing(sqlite3.connect(config.dir("cache") / "build.sqlite")) as db:
+        recorded = {digest for digest, in db.execute("SELECT digest FROM sources")}
+        assert {digest for digest, in db.execute("SELECT digest FROM bodies")} <= recorded

@@ -1,0 +1,160 @@
+"""Plan the site again after an edit, starting from the plan before it.
+
+Which pages there are, and which articles each one shows, depend only on the articles' slugs,
+dates, tags and sources: their places (see `place`). When an edit leaves every article's place
+as it was, the new plan is the old one with the edited articles swapped in: only the objects
+holding them are made again, and only the pages showing them fingerprinted again. Any other edit
+plans the whole site again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any
+
+from digest.config import Config
+from digest.content import Article
+from digest.fingerprint import EXACT_PLAIN, PageFingerprints, body_readers
+from digest.site import Page, plan_site
+
+NONE: frozenset[str] = frozenset()
+
+
+@dataclass
+class Plan:
+    """The pages planned under build key `key` from `articles` (by slug), with their fingerprints;
+    what was learnt making them is kept for the next plan: the encodings of the objects the pages
+    share, and the articles each one holds."""
+
+    key: str
+    articles: dict[str, Article]
+    pages: list[Page]
+    prints: list[str]
+    fingerprints: PageFingerprints
+    contents: Contents
+    showing: dict[str, list[int]] | None = None  # slug -> the pages holding it, found at the first reuse
+    known_at_first_reuse: int = 0  # objects whose encodings and contents were known then
+
+    def knows_too_much(self) -> bool:
+        """The objects edits replaced stay known; past twice as many as at first, they are forgotten."""
+        return len(self.fingerprints) + len(self.contents) > 2 * self.known_at_first_reuse
+
+
+def place(article: Article) -> tuple:
+    """What plan_site reads of an article, besides the article itself that pages carry."""
+    return article.slug, article.date, article.tags, article.source
+
+
+def moved(before: dict[str, Article], after: list[Article]) -> bool:
+    """Whether an article was added or removed, or has another place, since the plan `before`."""
+    return len(before) != len(after) or any(
+        (old := before.get(article.slug)) is None or (old is not article and place(old) != place(article))
+        for article in after)
+
+
+def plan_pages(articles: list[Article], config: Config, key: str, previous: Plan | None = None) -> Plan:
+    """The site's plan for `articles`, from `previous` when no article moved; otherwise anew."""
+    if previous is None or previous.key != key or moved(previous.articles, articles):
+        pages = plan_site(articles, config)
+        fingerprints = PageFingerprints(body_readers(config.dir("templates")))
+        prints = fingerprints(pages)
+        return Plan(key, {article.slug: article for article in articles}, pages, prints, fingerprints, Contents())
+    edited = {article.slug: article for article in articles if previous.articles[article.slug].digest != article.digest}
+    return swapped(previous, edited) if edited else previous
+
+
+def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
+    """`previous` with the `edited` articles in place of theirs."""
+    plan = Plan(previous.key, {slug: edited.get(slug, article) for slug, article in previous.articles.items()},
+                list(previous.pages), list(previous.prints), previous.fingerprints, previous.contents,
+                previous.showing, previous.known_at_first_reuse)
+    if plan.showing is None:
+        plan.showing = plan.contents.showing(plan.pages)
+        plan.known_at_first_reuse = len(plan.fingerprints) + len(plan.contents)
+    elif plan.knows_too_much():
+        plan.fingerprints, plan.contents = PageFingerprints(plan.fingerprints.readers), Contents()
+    indexes = sorted({index for slug in edited for index in plan.showing.get(slug, ())})
+    swap = Swap(edited, plan.contents)
+    for index in indexes:
+        plan.pages[index] = swap(plan.pages[index])
+    for index, fingerprint in zip(indexes, plan.fingerprints([plan.pages[index] for index in indexes])):
+        plan.prints[index] = fingerprint
+    return plan
+
+
+class Contents:
+    """The slugs of the articles a page's data holds, found once for each object in it."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, frozenset[str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+    def showing(self, pages: list[Page]) -> dict[str, list[int]]:
+        """slug -> the indexes of the pages holding that article."""
+        showing: dict[str, list[int]] = defaultdict(list)
+        for index, page in enumerate(pages):
+            for slug in self.of(page):
+                showing[slug].append(index)
+        return dict(showing)
+
+    def of(self, value: Any) -> frozenset[str]:
+        if type(value) in EXACT_PLAIN:
+            return NONE
+        if type(value) is Article:
+            return frozenset((value.slug,))
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        slugs = NONE.union(*map(self.of, _parts(value)))
+        self._memo[id(value)] = (value, slugs)  # kept, so that its id is not reused
+        return slugs
+
+
+class Swap:
+    """Page data with the given articles (by slug) put in place of the old ones: each object holding
+    one is made again, once however many pages share it; every other object is kept."""
+
+    def __init__(self, articles: dict[str, Article], contents: Contents):
+        self.articles = articles
+        self.slugs = articles.keys()
+        self.contents = contents
+        self._memo: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is Article:
+            return self.articles.get(value.slug, value)
+        if not self.slugs & self.contents.of(value):
+            return value
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        new = self._rebuild(value)
+        self._memo[id(value)] = (value, new)
+        return new
+
+    def _rebuild(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return type(value)(map(self, value))
+        if isinstance(value, dict):
+            return {key: self(item) for key, item in value.items()}
+        changed = {name: new for name, old in _fields(value) if (new := self(old)) is not old}
+        return replace(value, **changed)
+
+
+def _fields(value: Any) -> list[tuple[str, Any]]:
+    return [(field.name, getattr(value, field.name)) for field in fields(value)]
+
+
+def _parts(value: Any) -> Iterable[Any]:
+    """The values inside a list, tuple, dict or dataclass; nothing for any other value."""
+    if isinstance(value, (list, tuple)):
+        return value
+    if isinstance(value, dict):
+        return value.values()
+    if is_dataclass(value):
+        return [part for _, part in _fields(value)]
+    return ()
