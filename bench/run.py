@@ -15,7 +15,9 @@ interleaved (ours, floor, Hugo, Pelican, ours, ...) so that drift hits every too
   a full clean build deletes the output (and our .digest-cache/) first;
 - at --rebuild-size also ours with the shipped settings (two editions, search) and, when build.py has
   --jobs, ours with --jobs 1; then, for ours with both settings, a no-change rebuild and a rebuild
-  after appending a sentence to the newest article's body (restored afterwards, with its times).
+  after appending a sentence to the newest article's body (restored afterwards, with its times);
+  and, for ours with the bench settings, that edit built in process as the preview builds it (at
+  least 5 runs).
 Every figure is the median of --runs runs (--large-runs from 50,000 articles on).
 """
 
@@ -32,14 +34,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import write_raw_corpus  # noqa: E402
-from bench.measure import CommandFailed, measure  # noqa: E402
+from bench.measure import CommandFailed, Measurement, measure  # noqa: E402
 from bench.projects import (BENCH_SETTINGS, ONE_JOB, OUT, SHIPPED_SETTINGS, Contender, build_flags,  # noqa: E402
                             floor, hugo, ours, pelican, write_corpus)
-from bench.report import EDITED, FULL, NO_CHANGE, Report, Row, write_report  # noqa: E402
+from bench.report import EDITED, FULL, NO_CHANGE, PREVIEW_EDITED, Report, Row, write_report  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.ingest import ingest  # noqa: E402
 
@@ -122,6 +126,23 @@ def rebuilds(contender: Contender, article: Path, articles: int, runs: int) -> l
     return [unchanged, edited]
 
 
+def preview_rebuilds(contender: Contender, article: Path, articles: int, runs: int) -> Row:
+    """As `serve` builds: in one process keeping its plan, a first build, then one after each edit of `article`."""
+    from digest.render import BuildMemory, build_site
+
+    config = load_config(Path(contender.command[contender.command.index("--config") + 1]))
+    row, memory = Row(contender.label, articles, PREVIEW_EDITED), BuildMemory()
+    build_site(config, memory=memory)
+    with restored(article):
+        for run in range(runs):
+            with article.open("a", encoding="utf-8") as handle:
+                handle.write(f"预览第{run + 1}次修改时追加的一句话。\n")
+            started = time.perf_counter()
+            build_site(config, memory=memory)
+            row.runs.append(Measurement(time.perf_counter() - started, psutil.Process().memory_info().rss))
+    return row
+
+
 def newest_article(content: Path) -> Path:
     """The article with the latest date (the first of them by name): an edit there reaches the home page
     and the site's feed as well as its own page, its neighbours, tags and source."""
@@ -148,6 +169,8 @@ def bench_size(articles: int, args: argparse.Namespace, flags: set[str]) -> tupl
         for contender in contenders:
             if contender.label in (BENCH_SETTINGS.label, SHIPPED_SETTINGS.label):
                 rows += rebuilds(contender, newest_article(content), articles, args.runs)
+            if contender.label == BENCH_SETTINGS.label:
+                rows.append(preview_rebuilds(contender, newest_article(content), articles, max(args.runs, 5)))
     return rows, contenders
 
 

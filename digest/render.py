@@ -12,10 +12,11 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError, select_autoescape)
@@ -89,6 +90,7 @@ class BuildMemory:
 
     cache: BuildCache | None = None
     plan: Plan | None = None
+    renderer: Renderer | None = None  # for the plan's build key
 
     def cache_in(self, folder: Path) -> BuildCache:
         if self.cache is None or self.cache.folder != folder:
@@ -128,7 +130,8 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
         plan = plan_pages(articles, config, key, None if full or not memory else memory.plan)
         outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
-    work = Renderer(config, editions)
+    reuse = memory and memory.renderer and memory.plan and memory.plan.key == key
+    work = memory.renderer if reuse else Renderer(config, editions)
     with template_errors(config.dir("templates")):
         if known is None:
             rendered = written = write_all(work, outputs, site_dir, jobs)
@@ -144,8 +147,10 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed)
     cache.set("report", report.to_json())
     cache.set("inputs", inputs)
-    if memory:
-        memory.plan = plan
+    if memory:  # made ready for the next build, which the preview wants soon
+        memory.plan, memory.renderer = plan, work
+        plan.index()
+        work.load_all()
     return report
 
 
@@ -380,6 +385,18 @@ class Renderer:
         if convert and page.template:
             text = convert.markup(text, xml=page.path.endswith(".xml"))
         return text.encode("utf-8")
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker process makes its own environments
+        return {**self.__dict__, "_environments": {}, "_converters": {}}
+
+    def load_all(self) -> None:
+        """Every edition's environment, templates and text converter, made before a page needs them;
+        a template that does not load is left for the page that needs it to report."""
+        for number in range(len(self.editions)):
+            environment = self.environment(number)
+            for name in environment.list_templates():
+                with suppress(TemplateError):
+                    environment.get_template(name)
 
     def environment(self, number: int) -> Environment:
         if number not in self._environments:

@@ -34,8 +34,14 @@ class Plan:
     prints: list[str]
     fingerprints: PageFingerprints
     contents: Contents
-    showing: dict[str, list[int]] | None = None  # slug -> the pages holding it, found at the first reuse
+    showing: dict[str, list[int]] | None = None  # slug -> the pages holding it, found by `index`
     known_at_first_reuse: int = 0  # objects whose encodings and contents were known then
+
+    def index(self) -> None:
+        """Find which pages show each article, for the next plan (the preview does it after a build)."""
+        if self.showing is None:
+            self.showing = self.contents.showing(self.pages)
+            self.known_at_first_reuse = len(self.fingerprints) + len(self.contents)
 
     def knows_too_much(self) -> bool:
         """The objects edits replaced stay known; past twice as many as at first, they are forgotten."""
@@ -71,8 +77,7 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
                 list(previous.pages), list(previous.prints), previous.fingerprints, previous.contents,
                 previous.showing, previous.known_at_first_reuse)
     if plan.showing is None:
-        plan.showing = plan.contents.showing(plan.pages)
-        plan.known_at_first_reuse = len(plan.fingerprints) + len(plan.contents)
+        plan.index()
     elif plan.knows_too_much():
         plan.fingerprints, plan.contents = PageFingerprints(plan.fingerprints.readers), Contents()
     indexes = sorted({index for slug in edited for index in plan.showing.get(slug, ())})

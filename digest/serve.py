@@ -20,6 +20,7 @@ followed) that leaves site/ gets 403.
 
 from __future__ import annotations
 
+import gc
 import html
 import ipaddress
 import mimetypes
@@ -213,6 +214,9 @@ class Preview:
                 self.config = self.reload()
                 self.config_stale = False
             summary = run_builder(self.config, self.drafts, changed, self.memory)
+            # What the builder keeps has millions of objects and no cycles: were they left to the
+            # collector, the next build would pay for a walk through all of them.
+            gc.freeze()
         except Exception as exc:  # noqa: BLE001 - a broken file must not stop the preview
             if not isinstance(exc, DigestError):
                 traceback.print_exc()

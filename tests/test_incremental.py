@@ -269,3 +269,11 @@ def test_a_build_failing_while_reading_leaves_no_unrecorded_body_in_the_cache(tm
     with closing(sqlite3.connect(config.dir("cache") / "build.sqlite")) as db:
         recorded = {digest for digest, in db.execute("SELECT digest FROM sources")}
         assert {digest for digest, in db.execute("SELECT digest FROM bodies")} <= recorded
+
+
+def test_the_preview_hands_many_changes_to_worker_processes_like_the_command_line(tmp_path):
+    config, memory = project_config(tmp_path), BuildMemory()
+    build_site(config, memory=memory)  # its renderer is kept, loaded, for the next build
+    write_content_corpus(config.dir("content"), 150)
+    build_site(config, memory=memory, jobs=2)
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
