@@ -1,4 +1,4 @@
-"""Shared test helpers: fixture mini-projects copied into a temporary folder, and site snapshots."""
+"""Shared test helpers: fixture mini-projects copied into a temporary folder, content edits, site snapshots."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from digest.config import Config, load_config
 from digest.render import build_site
+from digest.schema import dump_front_matter, read_document
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -23,6 +24,16 @@ def make_project(folder: Path, case: str = "basic") -> Path:
         if not (project / name).exists():
             (project / name).symlink_to(REPO / name)
     return project
+
+
+def edit_content_file(path: Path, what: str, value) -> None:
+    """Append `value` to the body (`what` "body"), or set the front-matter field `what` to it."""
+    meta, body, _ = read_document(path)
+    if what == "body":
+        body += f"\n{value}\n"
+    else:
+        setattr(meta, what, value)
+    path.write_text(dump_front_matter(meta) + body, encoding="utf-8")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -17,12 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
-from conftest import REPO, make_project, snapshot
+from conftest import REPO, edit_content_file, make_project, snapshot
 from digest import content, replan
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.render import BuildMemory, BuildReport, build_site, finish_search
-from digest.schema import dump_front_matter, read_document
 from digest.site import plan_site
 
 TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
@@ -58,12 +57,7 @@ def apply(action: tuple, content: Path) -> None:
     elif what == "rename":
         path.rename(path.with_name(f"renamed-{path.name}"))
     else:
-        meta, body, _ = read_document(path)
-        if what == "body":
-            body += f"\n{value}\n"
-        else:
-            setattr(meta, what, value)
-        path.write_text(dump_front_matter(meta) + body, encoding="utf-8")
+        edit_content_file(path, what, value)
 
 
 def clean_full_build(config: Config, folder: Path, jobs: int = 1) -> dict[str, bytes]:

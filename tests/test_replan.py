@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
-from conftest import make_project
+from conftest import edit_content_file, make_project
 from digest.config import Config, load_config
 from digest.content import load_articles
 from digest.replan import Plan, plan_pages
-from digest.schema import dump_front_matter, read_document
 
 KEY = "build key"
 # Edits to one content file: the fields that give an article its place, and some that do not.
@@ -37,15 +35,6 @@ def corpus(tmp_path_factory) -> Config:
     return config
 
 
-def edit(path: Path, what: str, value) -> None:
-    meta, body, _ = read_document(path)
-    if what == "body":
-        body += f"\n{value}\n"
-    else:
-        setattr(meta, what, value)
-    path.write_text(dump_front_matter(meta) + body, encoding="utf-8")
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 45), edits), min_size=1, max_size=4))
 def test_a_plan_made_from_the_last_one_is_the_plan_made_anew(corpus, tmp_path_factory, steps):
@@ -56,7 +45,7 @@ def test_a_plan_made_from_the_last_one_is_the_plan_made_anew(corpus, tmp_path_fa
     files = sorted(content.glob("*.md"))
     plan = plan_pages(load_articles(config), config, KEY)
     for index, (what, value) in steps:
-        edit(files[index % len(files)], what, value)
+        edit_content_file(files[index % len(files)], what, value)
         articles = load_articles(config)
         last, plan = plan, plan_pages(articles, config, KEY, previous=plan)
         anew = plan_pages(articles, config, KEY)
