@@ -53,7 +53,7 @@ class Fingerprints:
             return "[" + ",".join(map(self.encode, value)) + "]"
         if kind is Article:
             return "Article:" + (value.digest if self.bodies else value.fields_digest)
-        names = _field_names(kind)
+        names = field_names(kind)
         if names is not None:
             return self._dataclass(value, names)
         if isinstance(value, PLAIN):
@@ -72,8 +72,8 @@ class Fingerprints:
 
 
 @cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """A dataclass's field names; None for any other type."""
+def field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, found once per type; None for any other type."""
     return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from digest.config import Config
 from digest.content import Article
-from digest.fingerprint import EXACT_PLAIN, PageFingerprints, body_readers
+from digest.fingerprint import EXACT_PLAIN, PageFingerprints, body_readers, field_names
 from digest.site import Page, plan_site
 
 NONE: frozenset[str] = frozenset()
@@ -151,7 +151,7 @@ class Swap:
 
 
 def _fields(value: Any) -> list[tuple[str, Any]]:
-    return [(field.name, getattr(value, field.name)) for field in fields(value)]
+    return [(name, getattr(value, name)) for name in field_names(type(value))]
 
 
 def _parts(value: Any) -> Iterable[Any]:
@@ -160,6 +160,5 @@ def _parts(value: Any) -> Iterable[Any]:
         return value
     if isinstance(value, dict):
         return value.values()
-    if is_dataclass(value):
-        return [part for _, part in _fields(value)]
-    return ()
+    names = field_names(type(value))
+    return [getattr(value, name) for name in names] if names is not None else ()
