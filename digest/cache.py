@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import sqlite3
 import threading
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS articles (digest TEXT PRIMARY KEY, article BLOB NOT N
 CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 """
+_INHERITED: list[sqlite3.Connection] = []  # connections a forked process got from its parent
+
 # The libraries whose output ends up in the site: a new version of one means a new build.
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "OpenCC", "pypinyin", "pagefind")
 
@@ -74,13 +77,16 @@ class BuildCache:
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
-        if connection is None:
+        if connection is None or self._local.pid != os.getpid():
+            if connection is not None:  # a forked worker's: its parent's, never used nor closed here
+                _INHERITED.append(connection)
             self.folder.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")  # a commit lost in a power cut only means work redone
             connection.executescript(SCHEMA)
-            self._local.connection = connection
+            self._local.connection, self._local.pid = connection, os.getpid()
+            self._local.last_body = None
         return connection
 
     def __getstate__(self) -> dict[str, Any]:  # a worker process opens its own connection

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
@@ -27,7 +28,7 @@ from digest.parallel import ordered_results
 from digest.schema import SLUG_RE, read_document
 from digest.slug import slugify, unique_slug
 
-HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -303,7 +304,7 @@ def split_references(body: str, labels: list[str]) -> tuple[str, str]:
 
 def count_han(text: str) -> int:
     """Han characters only: Chinese reading speed is counted in characters, not words."""
-    return len(HAN_RE.findall(text))
+    return sum(map(len, HAN_RUN_RE.findall(text)))  # runs, not characters: far fewer strings made
 
 
 def reading_minutes(han_count: int, per_minute: int) -> int:
@@ -334,8 +335,48 @@ class SafeMarkdown(Extension):
         md.inlinePatterns.deregister("entity")
         md.ESCAPED_CHARS.append("<")
         md.treeprocessors.register(DropUnsafeUrls(md), "drop_unsafe_urls", 5)
+        plain = PlainTextSkipper.for_patterns(md)
+        if plain:  # just before 'inline' (priority 20)
+            md.treeprocessors.register(plain, "skip_plain_text", 21)
         # After 'unescape' (priority 0), so ids come from the text the reader sees.
         md.treeprocessors.register(self.headings, "heading_ids", -10)
+
+
+# What each of Python-Markdown's inline patterns needs in a text to match anything; `em_strong` needs
+# one of the delimiters (`md.delimiters`). STX and ETX mark the placeholders of stashed nodes.
+INLINE_TRIGGERS = {"backtick": ["`"], "escape": ["\\"], "reference": ["["], "link": ["["], "image_link": ["["],
+                   "image_reference": ["["], "short_reference": ["["], "short_image_ref": ["["],
+                   "autolink": ["<"], "automail": ["<"], "linebreak": ["  \n"], "html": ["<"], "entity": ["&"]}
+PLACEHOLDER_MARKS = ["\x02", "\x03"]
+
+
+class PlainTextSkipper(Treeprocessor):
+    """Marks as atomic (`AtomicString`, "not to be processed further") every text in which no inline
+    pattern can match, so that the inline stage, which tries each pattern on each text in Python,
+    passes it by: most Chinese paragraphs hold none of the characters Markdown's inline syntax
+    starts with. The HTML is the same, only made faster."""
+
+    def __init__(self, md: markdown.Markdown, triggers: re.Pattern[str]):
+        super().__init__(md)
+        self.triggers = triggers
+
+    @classmethod
+    def for_patterns(cls, md: markdown.Markdown) -> PlainTextSkipper | None:
+        """The skipper for the inline patterns `md` has; None if one of them is not known here."""
+        known = [name for name in INLINE_TRIGGERS if name in md.inlinePatterns]
+        delimiters = list(md.delimiters.delimiters) if "em_strong" in md.inlinePatterns else []
+        if len(known) + bool(delimiters) != len(md.inlinePatterns):
+            return None
+        triggers = [*PLACEHOLDER_MARKS, *delimiters, *(trigger for name in known for trigger in INLINE_TRIGGERS[name])]
+        return cls(md, re.compile("|".join(map(re.escape, sorted(set(triggers))))))
+
+    def run(self, root: etree.Element) -> None:
+        search = self.triggers.search
+        for element in root.iter():
+            if element.text and not isinstance(element.text, AtomicString) and not search(element.text):
+                element.text = AtomicString(element.text)
+            if element.tail and not isinstance(element.tail, AtomicString) and not search(element.tail):
+                element.tail = AtomicString(element.tail)
 
 
 class DropUnsafeUrls(Treeprocessor):

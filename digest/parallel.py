@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -32,23 +35,61 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
     at least `parallel_from` items and more than one job; `initializer(*initargs)` sets up each
     process (the current one too when the work is done here).
 
-    Workers come from a forkserver: the preview server builds from a thread, and forking a
-    process that runs threads is unsafe."""
+    When this process runs no other thread (a command-line build), the workers are forked: they
+    inherit the items, so only their positions and the results cross between processes; pickling
+    a big site's pages to send them cost as much as rendering them. A process that runs threads
+    (the preview server builds from one) cannot fork safely, so its workers come from a forkserver
+    and get the items pickled, `chunksize` at a time."""
     jobs = worker_count(jobs)
     if jobs == 1 or len(items) < parallel_from:
         if initializer:
             initializer(*initargs)
         yield from map(function, items)
         return
+    workers = min(jobs, len(items))
+    if threading.active_count() == 1:
+        with inherited_heap(), ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
+                initargs=(function, items, initializer, initargs)) as pool:
+            for results in pool.map(_run_inherited, spans(len(items), chunksize)):
+                yield from results
+        return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         yield from pool.map(function, items, chunksize=chunksize)
+
+
+@contextmanager
+def inherited_heap() -> Iterator[None]:
+    """The objects that exist now left out of the cycle collector while forked workers run, so that
+    neither the workers' collections nor ours write to the memory pages they share."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+_inherited: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a forked worker's function and items
+
+
+def _start_forked(function: Callable[[Any], Any], items: Sequence[Any],
+                  initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
+    global _inherited
+    _inherited = (function, items)
+    gc.enable()  # a worker forked while the parent's collector was paused still frees its own cycles
+    if initializer:
+        initializer(*initargs)
+
+
+def _run_inherited(span: range) -> list[Any]:
+    function, items = _inherited
+    return [function(items[index]) for index in span]
+
+
+def spans(count: int, size: int) -> list[range]:
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def chunked(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
-
-
-def flatten(groups: Iterable[Iterable[Item]]) -> list[Item]:
-    return [item for group in groups for item in group]

@@ -421,6 +421,7 @@ _worker: tuple[Renderer, Path] | None = None  # the renderer and target folder o
 def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None) -> None:
     """Write `outputs` into `target`, spread over `jobs` processes when there are many; each file
     is made the same way wherever it is made, so the result does not depend on `jobs`."""
+    make_folders(target, outputs)
     ordered_map(write_chunk, chunked(outputs, RENDER_CHUNK), jobs, parallel_from=PARALLEL_FROM,
                 initializer=start_worker, initargs=(work, target), chunksize=1)
 
@@ -434,9 +435,15 @@ def write_chunk(outputs: list[Output]) -> None:
     work, target = _worker
     with template_errors(work.config.dir("templates")):
         for output in outputs:
-            path = target / output.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(work.data(output))
+            with open(os.path.join(target, output.path), "wb") as file:
+                file.write(work.data(output))
+
+
+def make_folders(target: Path, outputs: list[Output]) -> None:
+    """The folders of all the outputs, each made once, before any file is written: workers making
+    them as they go would ask again for most, and wait on each other's changes to one folder."""
+    for folder in sorted({os.path.dirname(output.path) for output in outputs}):
+        os.makedirs(os.path.join(target, folder), exist_ok=True)
 
 
 @contextmanager

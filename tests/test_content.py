@@ -158,3 +158,28 @@ def test_hidden_files_such_as_editor_locks_are_not_articles(tmp_path):
     write_article(tmp_path / "content", "a.md", "正")
     (tmp_path / "content" / ".#a.md").symlink_to(tmp_path / "nowhere")
     assert [article.slug for article in load_articles(config)] == ["a"]
+
+
+MARKDOWN_ALPHABET = st.sampled_from([*"经济政策，。「」abc12 \n", "`", "\\", "[", "]", "(", ")", "!", "<", ">",
+                                     "*", "_", "&", "#", "-", ":", "  \n", "\n\n", "http://a.b", "a@b.c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKDOWN_ALPHABET, max_size=60).map("".join))
+def test_texts_skipped_as_plain_give_the_html_the_inline_stage_would(text):
+    import markdown
+    from digest.content import HeadingIds, SafeMarkdown
+    fast = ArticleReader(REFERENCE_LABELS).markdown
+    assert "skip_plain_text" in fast.treeprocessors  # every inline pattern Markdown has is known
+    plain = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
+    plain.treeprocessors.deregister("skip_plain_text")
+    assert fast.reset().convert(text) == plain.reset().convert(text)
+
+
+def test_an_unknown_inline_pattern_turns_the_plain_text_skip_off():
+    import markdown
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+    from digest.content import HeadingIds, PlainTextSkipper, SafeMarkdown
+    md = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 55)
+    assert PlainTextSkipper.for_patterns(md) is None
