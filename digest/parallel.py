@@ -51,7 +51,7 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
         with inherited_heap(), ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
                 initargs=(function, items, initializer, initargs)) as pool:
-            for results in pool.map(_run_inherited, spans(len(items), chunksize)):
+            for results in pool.map(_run_inherited, chunked(range(len(items)), chunksize)):
                 yield from results
         return
     context = multiprocessing.get_context("forkserver")
@@ -82,13 +82,9 @@ def _start_forked(function: Callable[[Any], Any], items: Sequence[Any],
         initializer(*initargs)
 
 
-def _run_inherited(span: range) -> list[Any]:
+def _run_inherited(span: Sequence[int]) -> list[Any]:
     function, items = _inherited
     return [function(items[index]) for index in span]
-
-
-def spans(count: int, size: int) -> list[range]:
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def chunked(items: Sequence[Item], size: int) -> list[Sequence[Item]]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from digest.config import load_config
-from digest.content import (ArticleReader, count_han, is_safe_url, load_articles, reading_minutes,
-                            split_references, summarize)
+from digest.content import (ArticleReader, HeadingIds, PlainTextSkipper, SafeMarkdown, count_han, is_safe_url,
+                            load_articles, reading_minutes, split_references, summarize)
 from digest.errors import DigestError
 
 REFERENCE_LABELS = ["参考文献", "References"]
@@ -167,8 +169,6 @@ MARKDOWN_ALPHABET = st.sampled_from([*"经济政策，。「」abc12 \n", "`", "
 @settings(max_examples=300, deadline=None)
 @given(st.lists(MARKDOWN_ALPHABET, max_size=60).map("".join))
 def test_texts_skipped_as_plain_give_the_html_the_inline_stage_would(text):
-    import markdown
-    from digest.content import HeadingIds, SafeMarkdown
     fast = ArticleReader(REFERENCE_LABELS).markdown
     assert "skip_plain_text" in fast.treeprocessors  # every inline pattern Markdown has is known
     plain = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
@@ -177,9 +177,6 @@ def test_texts_skipped_as_plain_give_the_html_the_inline_stage_would(text):
 
 
 def test_an_unknown_inline_pattern_turns_the_plain_text_skip_off():
-    import markdown
-    from markdown.inlinepatterns import SimpleTagInlineProcessor
-    from digest.content import HeadingIds, PlainTextSkipper, SafeMarkdown
     md = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
     md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 55)
     assert PlainTextSkipper.for_patterns(md) is None
