@@ -87,7 +87,6 @@ class Article:
     draft: bool
     path: Path
     digest: str
-    fields_digest: str  # of the fields above: what a page showing the article but not its body depends on
     body_of: Callable[[str], Body] = field(compare=False, repr=False)
 
     @property
@@ -260,14 +259,13 @@ class ArticleReader:
         text, references = split_references(CONTROL_RE.sub("", body), self.reference_labels)
         body_html, toc = self.render(text)
         han_count = count_han(text)
-        fields = dict(
+        return Article(
             slug=meta.slug or _slug_from_filename(path), title=meta.title, date=meta.date,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=path)
-        return Article(
-            **fields, digest=content_digest(self.key, path, data), fields_digest=hash_text(repr(fields)),
+            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=path,
+            digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.render(references)[0] if references.strip() else "")))
 
     def render(self, text: str) -> tuple[str, tuple[Heading, ...]]:

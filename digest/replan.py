@@ -16,7 +16,7 @@ from typing import Any
 
 from digest.config import Config
 from digest.content import Article
-from digest.fingerprint import EXACT_PLAIN, PageFingerprints, body_readers, field_names
+from digest.fingerprint import EXACT_PLAIN, PageFingerprints, field_names
 from digest.site import Page, plan_site
 
 NONE: frozenset[str] = frozenset()
@@ -64,7 +64,7 @@ def plan_pages(articles: list[Article], config: Config, key: str, previous: Plan
     """The site's plan for `articles`, from `previous` when no article moved; otherwise anew."""
     if previous is None or previous.key != key or moved(previous.articles, articles):
         pages = plan_site(articles, config)
-        fingerprints = PageFingerprints(body_readers(config.dir("templates")))
+        fingerprints = PageFingerprints.of_templates(config.dir("templates"))
         prints = fingerprints(pages)
         return Plan(key, {article.slug: article for article in articles}, pages, prints, fingerprints, Contents())
     edited = {article.slug: article for article in articles if previous.articles[article.slug].digest != article.digest}
@@ -79,7 +79,7 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
     if plan.showing is None:
         plan.index()
     elif plan.knows_too_much():
-        plan.fingerprints, plan.contents = PageFingerprints(plan.fingerprints.readers), Contents()
+        plan.fingerprints, plan.contents = plan.fingerprints.fresh(), Contents()
     indexes = sorted({index for slug in edited for index in plan.showing.get(slug, ())})
     swap = Swap(edited, plan.contents)
     for index in indexes:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from digest.fingerprint import body_readers
+from digest.fingerprint import ARTICLE_FIELDS, body_readers, shown_fields
 
 
 def readers(folder: Path, templates: dict[str, str]) -> set[str]:
@@ -44,3 +44,12 @@ def test_a_template_using_a_reader_is_one_and_a_computed_name_counts_as_one(tmp_
         "dynamic.html": "{% include name %}",
     })
     assert found == {"macros.html", "list.html", "dynamic.html"}
+
+
+def test_lists_show_the_fields_their_templates_name_and_all_of_them_when_one_names_a_property(tmp_path):
+    assert set(shown_fields(REPO / "templates")) == {"slug", "title", "date", "summary", "source", "tags", "path"}
+    readers(tmp_path, {"list.html": "{{ entry.article.title }}{{ article['han_count'] }}",
+                       "article.html": "{{ article.body_html }}{{ article.doi }}"})
+    assert shown_fields(tmp_path) == ("title", "han_count")  # a reader's names count on its own pages only
+    readers(tmp_path, {"list.html": "{{ entry.article.doi_url }}"})
+    assert shown_fields(tmp_path) == ARTICLE_FIELDS

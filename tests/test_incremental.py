@@ -152,9 +152,45 @@ def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
     # Made again: the pages of templates that read bodies (article.html, feed.xml) holding the
     # article, so also the article pages linking to it, in both editions; not the lists or the
     # archive, which show only the article's other fields, and those stayed the same.
-    linking = [name for name, data in before.items() if name.startswith("articles/") and
-               name != "articles/english/index.html" and b'href="/articles/english/"' in data]
+    linking = pages_linking(before, "english")
     assert linking and report.rendered == len(changed) + 2 * len(linking)
+
+
+def test_an_edit_changing_the_length_remakes_no_list_nor_the_archive(tmp_path):
+    """The length is shown on the article page only: the lists and the archive name other fields."""
+    before, report, changed = edit_and_build(project_config(tmp_path), lambda text: text + "\n又写了一句话。\n")
+    assert "articles/english/index.html" in changed and "archive/index.html" not in changed
+    assert report.rendered == report.written + 2 * len(pages_linking(before, "english"))  # those, and no list
+
+
+def pages_linking(site: dict[str, bytes], slug: str) -> list[str]:
+    """The other article pages of the first edition with a link to article `slug`."""
+    return [name for name, data in site.items() if name.startswith("articles/")
+            and name != f"articles/{slug}/index.html" and f'href="/articles/{slug}/"'.encode() in data]
+
+
+@pytest.mark.parametrize("shown, edit", [
+    ("{{ entry.article.han_count }}", lambda text: text + "\n又写了一句话。\n"),  # a field
+    ("{{ entry.article.source_link }}",  # a property, which reads a field the template does not name
+     lambda text: text.replace("---\n", "---\nsource_url: https://example.org/new\n", 1)),
+])
+def test_a_list_showing_more_of_an_article_is_remade_when_that_changes(tmp_path, shown, edit):
+    config = project_config(tmp_path)
+    templates = copied_templates(config)
+    listing = templates / "list.html"
+    listing.write_text(listing.read_text(encoding="utf-8").replace(
+        '<p class="summary">', f'<p class="shown">{shown}</p><p class="summary">', 1), encoding="utf-8")
+    before, report, changed = edit_and_build(config, edit)
+    assert "tags/she-hui/index.html" in changed
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def copied_templates(config: Config) -> Path:
+    """The project's templates folder, a link to the repository's, replaced by a copy to change."""
+    templates = config.path.parent / "templates"
+    templates.unlink()
+    shutil.copytree(REPO / "templates", templates)
+    return templates
 
 
 def test_the_preview_plans_the_site_again_only_when_an_article_moves(tmp_path, monkeypatch):
@@ -185,9 +221,7 @@ def test_a_template_showing_bodies_in_lists_is_remade_when_a_body_changes(tmp_pa
     """The fingerprint of a list page holds the articles' bodies once its template names one,
     here through a macro file it imports."""
     config = project_config(tmp_path)
-    templates = config.path.parent / "templates"  # a link to the repository's: replaced by a copy
-    templates.unlink()
-    shutil.copytree(REPO / "templates", templates)
+    templates = copied_templates(config)
     macros = templates / "macros.html"
     macros.write_text(macros.read_text(encoding="utf-8")
                       + "{% macro body_of(article) %}{{ article.body_html|safe }}{% endmacro %}\n", encoding="utf-8")

@@ -57,7 +57,7 @@ def test_a_plan_made_from_the_last_one_is_the_plan_made_anew(corpus, tmp_path_fa
 def test_an_edit_fingerprints_again_only_the_pages_showing_the_article(corpus):
     articles = load_articles(corpus)
     plan = plan_pages(articles, corpus, KEY)
-    edited = replace(articles[0], title="新的标题", digest="new", fields_digest="new")  # the newest: on the home page
+    edited = replace(articles[0], title="新的标题", digest="new")  # the newest: on the home page
     again = plan_pages([edited, *articles[1:]], corpus, KEY, previous=plan)
     changed = {page.path for page, old, new in zip(plan.pages, plan.prints, again.prints) if old != new}
     kept = {old.path for old, new in zip(plan.pages, again.pages) if old is new}
@@ -72,7 +72,7 @@ def test_what_a_lineage_of_plans_keeps_stays_bounded(corpus):
     plan: Plan = plan_pages(articles, corpus, KEY)
     sizes = []
     for number in range(60):
-        edited = [replace(a, title=f"标题{number}", digest=f"{number}", fields_digest=f"{number}") for a in articles[:8]]
+        edited = [replace(a, title=f"标题{number}", digest=f"{number}") for a in articles[:8]]
         plan = plan_pages(edited + articles[8:], corpus, KEY, previous=plan)
         sizes.append(len(plan.fingerprints) + len(plan.contents))
     one_edit = sizes[1] - sizes[0]
