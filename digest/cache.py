@@ -8,6 +8,9 @@ One SQLite file, `<paths.cache>/build.sqlite` (`.digest-cache/` by default), hol
 - `slugs`: text (and fallback) -> its slug made by this code, so that pypinyin is loaded only for new text;
 - `state`: the key the outputs were built under, and whether the search index is stale.
 
+Beside it, `plan.pickle` holds the last site plan made from scratch (see digest.replan), which a
+build in a new process starts from as the preview starts from the one it keeps in memory.
+
 A digest covers the file's name and bytes and the `reader_key` (code version, reader settings),
 so a cached Article is always the one reading the file now would give. Deleting the folder, or
 `build --full`, only costs time.
@@ -20,6 +23,7 @@ import json
 import os
 import pickle
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +41,7 @@ CREATE TABLE IF NOT EXISTS articles (digest TEXT PRIMARY KEY, article BLOB NOT N
 CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 """
+PLAN_FILE = "plan.pickle"
 _INHERITED: list[sqlite3.Connection] = []  # connections a forked process got from its parent
 
 # The libraries whose output ends up in the site: a new version of one means a new build.
@@ -175,6 +180,34 @@ class BuildCache:
         with self.transaction():
             for table in ("articles", "bodies"):
                 self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", [(digest,) for digest in sorted(digests)])
+
+    # ------------------------------------------------------------------ the last plan
+    def plan(self, key: str) -> Any | None:
+        """The plan saved under build key `key`, its articles reading their bodies from this
+        cache; None when there is none, or it is another key's or unreadable."""
+        try:
+            with open(self.folder / PLAN_FILE, "rb") as file:
+                if pickle.load(file) != key:
+                    return None
+                unpickler = pickle.Unpickler(file)
+                unpickler.persistent_load = lambda _: self
+                return unpickler.load()
+        except Exception:  # a cache that cannot be read only costs the time of planning anew
+            return None
+
+    def save_plan(self, key: str, plan: Any) -> None:
+        """Save `plan` under build key `key`: written beside, then renamed over the last one."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".plan-", delete=False) as file:
+            try:
+                pickle.dump(key, file, pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(file, pickle.HIGHEST_PROTOCOL)
+                pickler.persistent_id = lambda value: "cache" if value is self else None
+                pickler.dump(plan)
+            except BaseException:
+                os.unlink(file.name)
+                raise
+        os.replace(file.name, self.folder / PLAN_FILE)
 
     # ------------------------------------------------------------------ outputs
     def outputs(self) -> dict[str, str]:

@@ -85,7 +85,7 @@ class Article:
     han_count: int
     reading_minutes: int
     draft: bool
-    path: Path
+    path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
     body_of: Callable[[str], Body] = field(compare=False, repr=False)
 
@@ -159,7 +159,7 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int]
             touched.append(file.name)
     file_of = {now[file.name][2]: file for file in files}
     cached = {digest: remembered[digest] for digest in file_of if digest in remembered}
-    cached.update((digest, replace(article, path=Path(file_of[digest].path), body_of=cache.body))
+    cached.update((digest, replace(article, body_of=cache.body))
                   for digest, article in cache.articles(file_of.keys() - cached.keys()).items())
     todo = [file for file in files if now[file.name][2] not in cached]
     read = list(stored_bodies(ordered_results(read_article, [Path(file.path) for file in todo], jobs,
@@ -173,8 +173,7 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int]
     if changed or removed:
         in_use = {entry[2] for entry in now.values()}
         unused = {known[name][2] for name in removed | changed.keys() if name in known} - in_use
-        # Stored without their path (a Path is slow to unpickle), given back when loaded.
-        cache.save_reads(changed, removed, unused, {article.digest: replace(article, path=None) for article in read})
+        cache.save_reads(changed, removed, unused, {article.digest: article for article in read})
     cached.update((article.digest, replace(article, body_of=cache.body)) for article in read)
     return [cached[now[file.name][2]] for file in files]
 
@@ -225,11 +224,11 @@ def read_article(path: Path) -> Article:
 
 def check_unique_slugs(articles: list[Article]) -> None:
     """Two files with one slug would write the same page: name the second one and its line."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for article in articles:
         if article.slug in seen:
             raise DigestError(f"duplicate slug '{article.slug}' (also used by {seen[article.slug]})",
-                              article.path, _front_matter_line(article.path, "slug"))
+                              article.path, _front_matter_line(Path(article.path), "slug"))
         seen[article.slug] = article.path
 
 
@@ -264,7 +263,7 @@ class ArticleReader:
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=path,
+            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
             digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.render(references)[0] if references.strip() else "")))
 

@@ -103,6 +103,13 @@ class PageFingerprints:
         """The same fingerprints, none of the encodings kept."""
         return PageFingerprints(self.readers, self.shown)
 
+    def show_alike(self, one: Article, other: Article) -> bool:
+        """Whether the pages reading no body show the two articles alike."""
+        return all(getattr(one, name) == getattr(other, name) for name in self.shown)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # saved without the encodings, which are by object id
+        return PageFingerprints, (self.readers, self.shown)
+
     def __call__(self, pages: list[Page]) -> list[str]:
         return [self._fingerprints[page.template in self.readers].of(page) for page in pages]
 

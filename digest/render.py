@@ -23,7 +23,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
-from digest.content import RACY_NS, Article, load_articles
+from digest.content import RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.parallel import chunked, ordered_map
@@ -86,7 +86,8 @@ class Output:
 class BuildMemory:
     """What a process that builds again and again (the preview) keeps from one build to the next:
     its cache connection, and the last plan with its articles, so that an edit moving no article is
-    planned again in the pages showing it, not across the whole site (see digest.replan)."""
+    planned again in the pages showing it, not across the whole site (see digest.replan). A build
+    without it starts from the last plan made from scratch, which the cache keeps."""
 
     cache: BuildCache | None = None
     plan: Plan | None = None
@@ -96,10 +97,6 @@ class BuildMemory:
         if self.cache is None or self.cache.folder != folder:
             self.cache, self.plan = BuildCache(folder), None
         return self.cache
-
-    def articles(self) -> dict[str, Article]:
-        """The last plan's articles, by digest."""
-        return {article.digest: article for article in self.plan.articles.values()} if self.plan else {}
 
 
 def build_site(config: Config, drafts: bool = False, jobs: int | None = None, full: bool = False,
@@ -121,13 +118,14 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
     with collector_paused(), remembered_slugs(cache):
+        previous = None if full else (memory and memory.plan) or cache.plan(key)
         articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
-                                 remembered=memory.articles() if memory else {})
+                                 remembered=previous.by_digest() if previous else {})
         if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
         editions = editions_of(config.data)
-        plan = plan_pages(articles, config, key, None if full or not memory else memory.plan)
+        plan = plan_pages(articles, config, key, previous)
         outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     reuse = memory and memory.renderer and memory.plan and memory.plan.key == key
@@ -140,6 +138,10 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
             cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
         else:
             rendered, written, removed = update(work, outputs, known, cache, key, site_dir, jobs, search_later)
+    if plan.showing is None:  # planned anew: kept for the next build to start from (see digest.replan)
+        with collector_paused():
+            plan.index()
+            cache.save_plan(key, plan)
     indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
@@ -149,7 +151,6 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     cache.set("inputs", inputs)
     if memory:  # made ready for the next build, which the preview wants soon
         memory.plan, memory.renderer = plan, work
-        plan.index()
         work.load_all()
     return report
 

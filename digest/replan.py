@@ -3,8 +3,8 @@
 Which pages there are, and which articles each one shows, depend only on the articles' slugs,
 dates, tags and sources: their places (see `place`). When an edit leaves every article's place
 as it was, the new plan is the old one with the edited articles swapped in: only the objects
-holding them are made again, and only the pages showing them fingerprinted again. Any other edit
-plans the whole site again.
+holding them are made again, and only the pages showing what changed of them fingerprinted again.
+Any other edit plans the whole site again.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ class Plan:
         if self.showing is None:
             self.showing = self.contents.showing(self.pages)
             self.known_at_first_reuse = len(self.fingerprints) + len(self.contents)
+
+    def by_digest(self) -> dict[str, Article]:
+        return {article.digest: article for article in self.articles.values()}
 
     def knows_too_much(self) -> bool:
         """The objects edits replaced stay known; past twice as many as at first, they are forgotten."""
@@ -84,7 +87,13 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
     swap = Swap(edited, plan.contents)
     for index in indexes:
         plan.pages[index] = swap(plan.pages[index])
-    for index, fingerprint in zip(indexes, plan.fingerprints([plan.pages[index] for index in indexes])):
+    # A page reading no body is fingerprinted on the fields it shows: if those of every article
+    # edited stayed the same, so did its fingerprint.
+    readers = plan.fingerprints.readers
+    again = sorted({index for slug, article in edited.items() for index in plan.showing.get(slug, ())
+                    if plan.pages[index].template in readers
+                    or not plan.fingerprints.show_alike(previous.articles[slug], article)})
+    for index, fingerprint in zip(again, plan.fingerprints([plan.pages[index] for index in again])):
         plan.prints[index] = fingerprint
     return plan
 
@@ -97,6 +106,9 @@ class Contents:
 
     def __len__(self) -> int:
         return len(self._memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # saved empty: what it knows is by object id
+        return Contents, ()
 
     def showing(self, pages: list[Page]) -> dict[str, list[int]]:
         """slug -> the indexes of the pages holding that article."""

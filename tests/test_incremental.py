@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
 from conftest import REPO, edit_content_file, make_project, snapshot
-from digest import content, replan
+from digest import cache, content, replan
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.render import BuildMemory, BuildReport, build_site, finish_search
@@ -205,6 +205,40 @@ def test_the_preview_plans_the_site_again_only_when_an_article_moves(tmp_path, m
     build_site(config, memory=memory)
     assert len(planned) == 2
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_a_build_in_a_new_process_starts_from_the_saved_plan(tmp_path, monkeypatch):
+    """As the preview does from the plan it keeps: an edit moving no article plans nothing anew."""
+    config, planned = project_config(tmp_path), []
+    monkeypatch.setattr(replan, "plan_site", lambda *args: planned.append(args) or plan_site(*args))
+    build_site(config)
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n又写了一句话。\n", encoding="utf-8")
+    assert build_site(config).written > 0 and len(planned) == 1
+    apply(("date", 1, dt.date(2020, 1, 1)), config.dir("content"))  # english.md moves: planned, and saved
+    build_site(config)
+    apply(("title", 1, "又一个标题"), config.dir("content"))
+    build_site(config)
+    assert len(planned) == 2
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+@pytest.mark.parametrize("spoil", [lambda path: path.write_bytes(b"not a pickle"),
+                                   lambda path: path.write_bytes(path.read_bytes()[:-100]),
+                                   lambda path: path.unlink()])
+def test_a_saved_plan_that_cannot_be_read_only_means_planning_anew(tmp_path, spoil):
+    config = project_config(tmp_path)
+    build_site(config)
+    spoil(config.dir("cache") / cache.PLAN_FILE)
+    apply(("body", 1, "乡村振兴的新路子。"), config.dir("content"))
+    build_site(config)
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_a_plan_is_given_only_to_a_build_under_its_key(tmp_path):
+    saved = cache.BuildCache(tmp_path)
+    saved.save_plan("one key", {"pages": [1, 2, 3]})
+    assert saved.plan("one key") == {"pages": [1, 2, 3]} and saved.plan("another key") is None
 
 
 def test_a_title_edit_remakes_the_pages_that_list_it(tmp_path):

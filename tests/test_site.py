@@ -144,5 +144,5 @@ def test_related_articles_are_those_a_count_over_every_other_article_ranks_first
 
 def article(slug, tags, date):
     return Article(slug=slug, title=slug, date=date, authors=(), source=None, source_url=None, doi=None, tags=tags,
-                   summary="", toc=(), han_count=0, reading_minutes=1, draft=False, path=Path(f"{slug}.md"),
+                   summary="", toc=(), han_count=0, reading_minutes=1, draft=False, path=f"{slug}.md",
                    digest=slug, body_of=KeptBody(Body("", "")))
