@@ -1,10 +1,10 @@
 """Fingerprints of the data a page is rendered from, so that a build can tell which pages changed.
 
 A page's fingerprint covers everything its template can reach: the page (route, template, date)
-and its context, walked through dataclasses, tuples, lists and dicts. An Article counts as its
-`digest` (its file's bytes, read by this code with these settings), which also stands for its
-body, on the pages whose template reads bodies; on the others (lists, the archive) as the fields
-those templates name (`shown_fields`), so that an edit to what they do not show passes them by.
+and its context, walked through dataclasses, tuples, lists and dicts. An Article counts as the
+fields its template may show (see digest.reads), so that an edit to what a page does not show
+passes it by; and the article whose body the template reads, as its `digest` (its file's bytes,
+read by this code with these settings), which stands for its body too.
 Templates, settings and code are not in it: they are in the build key, which covers every page.
 """
 
@@ -12,22 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection
 from dataclasses import fields, is_dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, meta, nodes
-
 from digest.content import Article
+from digest.reads import EVERYTHING, Reads, template_reads
 from digest.site import Page
 
 PLAIN = (str, int, float, bool, type(None), dt.date, Path)
-# The names by which a template reads an article's body (or the digest that stands for it).
-BODY_NAMES = frozenset({"body_html", "references_html", "body_of", "digest"})
 EXACT_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
-LITERALS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Const)  # looked up by a computed key, still no article
 LONG = 64  # encodings longer than this are hashed, so that a shared object costs a few bytes to include
 
 
@@ -86,96 +81,62 @@ def field_names(kind: type) -> tuple[str, ...] | None:
 
 
 class PageFingerprints:
-    """Pages' fingerprints: article bodies count on the pages of the templates in `readers`, and
-    only the article fields in `shown` on the others. The encodings of the objects pages share are
-    kept from call to call, so a plan that keeps most of its objects is fingerprinted again only in
-    the objects it made anew."""
+    """Pages' fingerprints, each on what its template reads (`reads`, by template name): the
+    article fields it shows, and the digests of the articles whose body it reads. The encodings of
+    the objects pages share are kept from call to call, so a plan that keeps most of its objects is
+    fingerprinted again only in the objects it made anew."""
 
-    def __init__(self, readers: Collection[str], shown: tuple[str, ...]) -> None:
-        self.readers, self.shown = readers, shown
-        self._fingerprints = {True: Fingerprints(), False: Fingerprints(shown)}
+    def __init__(self, reads: dict[str, Reads]) -> None:
+        self.reads = reads
+        self._modes: dict[tuple[str, ...] | None, Fingerprints] = {}
 
     @classmethod
     def of_templates(cls, templates_dir: Path) -> PageFingerprints:
-        return cls(body_readers(templates_dir), shown_fields(templates_dir))
+        return cls(template_reads(templates_dir))
 
     def fresh(self) -> PageFingerprints:
         """The same fingerprints, none of the encodings kept."""
-        return PageFingerprints(self.readers, self.shown)
-
-    def show_alike(self, one: Article, other: Article) -> bool:
-        """Whether the pages reading no body show the two articles alike."""
-        return all(getattr(one, name) == getattr(other, name) for name in self.shown)
+        return PageFingerprints(self.reads)
 
     def __reduce__(self) -> tuple[Any, ...]:  # saved without the encodings, which are by object id
-        return PageFingerprints, (self.readers, self.shown)
+        return PageFingerprints, (self.reads,)
 
     def __call__(self, pages: list[Page]) -> list[str]:
-        return [self._fingerprints[page.template in self.readers].of(page) for page in pages]
+        return [self.of(page) for page in pages]
+
+    def of(self, page: Page) -> str:
+        reads = self.reads.get(page.template, EVERYTHING)
+        if reads.bodies is None:
+            return self._mode(None).of(page)
+        encoded = self._mode(reads.fields).encode(page)
+        try:
+            bodies = [self._mode(None).encode(_at(page, path)) for path in sorted(reads.bodies)]
+        except (KeyError, AttributeError, TypeError):  # not there: rendering tells; meanwhile, all bodies count
+            return self._mode(None).of(page)
+        return _hash(encoded + "|" + ",".join(bodies))
+
+    def may_differ(self, template: str | None, one: Article, other: Article) -> bool:
+        """Whether a page of `template` holding `one` may differ holding `other` (of the same place)."""
+        reads = self.reads.get(template, EVERYTHING)
+        return bool(reads.bodies is None or reads.bodies
+                    or any(getattr(one, name) != getattr(other, name) for name in reads.fields))
+
+    def _mode(self, fields: tuple[str, ...] | None) -> Fingerprints:
+        if fields not in self._modes:
+            self._modes[fields] = Fingerprints(fields)
+        return self._modes[fields]
 
     def __len__(self) -> int:
         """How many objects' encodings are kept."""
-        return sum(len(fingerprints._memo) for fingerprints in self._fingerprints.values())
+        return sum(len(fingerprints._memo) for fingerprints in self._modes.values())
 
 
-def body_readers(templates_dir: Path) -> frozenset[str]:
-    """The templates that read article bodies: those naming a body field, and those that extend,
-    include or import one; a template naming another by a variable counts as one, to be safe."""
-    return _readers(_all_facts(templates_dir))
-
-
-def shown_fields(templates_dir: Path) -> tuple[str, ...]:
-    """The Article fields that the templates reading no body name (by attribute or by a constant
-    key); all of them when these templates name a property of Article, which may read any field."""
-    facts = _all_facts(templates_dir)
-    readers = _readers(facts)
-    names = frozenset().union(*(names for name, (_, _, names) in facts.items() if name not in readers))
-    if names & ARTICLE_PROPERTIES:
-        return ARTICLE_FIELDS
-    return tuple(name for name in ARTICLE_FIELDS if name in names)
-
-
-Facts = tuple[bool, frozenset[str] | None, frozenset[str]]  # see _template_facts
-
-
-def _all_facts(templates_dir: Path) -> dict[str, Facts]:
-    environment = Environment(loader=FileSystemLoader(templates_dir))
-    return {name: _template_facts(environment.loader.get_source(environment, name)[0])
-            for name in environment.list_templates()}
-
-
-def _readers(facts: dict[str, Facts]) -> frozenset[str]:
-    readers = {name for name, (names_body, _, _) in facts.items() if names_body}
-    while True:
-        more = {name for name, (_, used, _) in facts.items()
-                if name not in readers and (used is None or readers & used)}
-        if not more:
-            return frozenset(readers)
-        readers |= more
-
-
-@lru_cache(maxsize=256)
-def _template_facts(source: str) -> Facts:
-    """Whether a template may read a body field (it names one, or looks an item or attribute up by
-    a computed name), the templates it uses (None: not all known), and the names it looks up."""
-    try:
-        tree = Environment().parse(source)
-    except TemplateSyntaxError:
-        return True, None, frozenset()  # the build reports it when rendering
-    names = frozenset({node.attr for node in tree.find_all(nodes.Getattr)}
-                      | {node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str)})
-    computed = any(not isinstance(node.arg, nodes.Const) and not isinstance(node.node, LITERALS)
-                   for node in tree.find_all(nodes.Getitem)) \
-        or any(node.name in ("attr", "attribute") for node in tree.find_all(nodes.Filter))
-    used = list(meta.find_referenced_templates(tree))
-    return bool(names & BODY_NAMES) or computed, None if None in used else frozenset(used), names
-
-
-# What a page not reading bodies may show of an Article: its fields but the digest and the body,
-# and, named by a template, a property, which may read any of them.
-ARTICLE_FIELDS = tuple(name for name in field_names(Article) if name not in ("digest", "body_of"))
-ARTICLE_PROPERTIES = frozenset(name for name in dir(Article)
-                               if not name.startswith("_") and isinstance(getattr(Article, name), property))
+def _at(page: Page, path: tuple[str, ...]) -> Any:
+    """The value at `path` in what the page's template gets (its context, and `page`)."""
+    value = page if path[0] == "page" else page.context[path[0]]
+    for key in path[1:]:
+        value = value[key] if isinstance(value, dict) else getattr(value, key)
+    return value
 
 
 def _hash(text: str) -> str:

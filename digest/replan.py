@@ -89,10 +89,8 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
         plan.pages[index] = swap(plan.pages[index])
     # A page reading no body is fingerprinted on the fields it shows: if those of every article
     # edited stayed the same, so did its fingerprint.
-    readers = plan.fingerprints.readers
     again = sorted({index for slug, article in edited.items() for index in plan.showing.get(slug, ())
-                    if plan.pages[index].template in readers
-                    or not plan.fingerprints.show_alike(previous.articles[slug], article)})
+                    if plan.fingerprints.may_differ(plan.pages[index].template, previous.articles[slug], article)})
     for index, fingerprint in zip(again, plan.fingerprints([plan.pages[index] for index in again])):
         plan.prints[index] = fingerprint
     return plan

@@ -148,19 +148,18 @@ def test_one_edit_writes_only_the_pages_that_show_it(tmp_path):
     assert changed == ["articles/english/index.html", "feed.xml", "sources/example-journal/feed.xml",
                        "tags/she-hui/feed.xml", "zh-hant/articles/english/index.html", "zh-hant/feed.xml",
                        "zh-hant/sources/example-journal/feed.xml", "zh-hant/tags/she-hui/feed.xml"]
-    assert report.written == len(changed)
-    # Made again: the pages of templates that read bodies (article.html, feed.xml) holding the
-    # article, so also the article pages linking to it, in both editions; not the lists or the
-    # archive, which show only the article's other fields, and those stayed the same.
-    linking = pages_linking(before, "english")
-    assert linking and report.rendered == len(changed) + 2 * len(linking)
+    # Made again: only those. Not the lists or the archive, which show only the article's other
+    # fields, and those stayed the same; nor the article pages linking to it, which show its title
+    # and date (they read the body of their own article only).
+    assert pages_linking(before, "english") and report.rendered == report.written == len(changed)
 
 
 def test_an_edit_changing_the_length_remakes_no_list_nor_the_archive(tmp_path):
-    """The length is shown on the article page only: the lists and the archive name other fields."""
+    """The length is shown on the article's own page only: the lists, the archive and the article
+    pages linking to it name other fields."""
     before, report, changed = edit_and_build(project_config(tmp_path), lambda text: text + "\n又写了一句话。\n")
     assert "articles/english/index.html" in changed and "archive/index.html" not in changed
-    assert report.rendered == report.written + 2 * len(pages_linking(before, "english"))  # those, and no list
+    assert pages_linking(before, "english") and report.rendered == report.written
 
 
 def pages_linking(site: dict[str, bytes], slug: str) -> list[str]:
@@ -182,6 +181,19 @@ def test_a_list_showing_more_of_an_article_is_remade_when_that_changes(tmp_path,
         '<p class="summary">', f'<p class="shown">{shown}</p><p class="summary">', 1), encoding="utf-8")
     before, report, changed = edit_and_build(config, edit)
     assert "tags/she-hui/index.html" in changed
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_an_article_page_showing_more_of_the_related_ones_is_remade_when_that_changes(tmp_path):
+    config = project_config(tmp_path)
+    page = copied_templates(config) / "article.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "<li>{{ entry_line(other) }}</li>", "<li>{{ entry_line(other) }} {{ other.article.han_count }}</li>"),
+        encoding="utf-8")
+    before, report, changed = edit_and_build(config, lambda text: text + "\n又写了一句话。\n")
+    related = [name for name in pages_linking(before, "english")
+               if b'href="/articles/english/"' in before[name].partition(b'class="related"')[2]]
+    assert related and set(related) <= set(changed)
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
@@ -223,6 +235,20 @@ def test_a_build_in_a_new_process_starts_from_the_saved_plan(tmp_path, monkeypat
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
+@pytest.mark.parametrize("remember", [False, True], ids=["command-line", "preview"])
+def test_a_file_put_back_as_it_was_is_read_again(tmp_path, remember):
+    """Its body left the cache with the edit, though the saved or kept plan still holds the article."""
+    config, memory = project_config(tmp_path), BuildMemory() if remember else None
+    build_site(config, memory=memory)
+    path = config.dir("content") / "english.md"
+    original = path.read_bytes()
+    path.write_bytes(original + "\n又写了一句话。\n".encode())
+    build_site(config, memory=memory)
+    path.write_bytes(original)
+    build_site(config, memory=memory)
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
 @pytest.mark.parametrize("spoil", [lambda path: path.write_bytes(b"not a pickle"),
                                    lambda path: path.write_bytes(path.read_bytes()[:-100]),
                                    lambda path: path.unlink()])
@@ -247,6 +273,7 @@ def test_a_title_edit_remakes_the_pages_that_list_it(tmp_path):
     listing = {name for name, data in before.items() if name.endswith(".html") and
                not name.startswith(("articles/", "zh-hant/articles/")) and b'/articles/english/"' in data}
     assert {"archive/index.html", "tags/she-hui/index.html", "zh-hant/archive/index.html"} <= listing <= set(changed)
+    assert set(pages_linking(before, "english")) <= set(changed)  # they show its title
     assert report.written == len(changed) <= report.rendered < report.pages / 2
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
