@@ -100,7 +100,8 @@ def run_once(contender: Contender, row: Row, runs: int) -> None:
         print(f"{where} {error}", flush=True)
         return
     row.runs.append(result)
-    print(f"{where} {result.seconds:8.2f} s {result.peak_rss / 1e6:7.0f} MB", flush=True)
+    print(f"{where} {result.seconds:8.2f} s {result.peak_rss / 1e6:7.0f} MB RSS {result.peak_pss / 1e6:7.0f} MB PSS",
+          flush=True)
 
 
 def full_builds(contenders: list[Contender], articles: int, runs: int) -> list[Row]:

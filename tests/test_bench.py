@@ -99,6 +99,10 @@ def test_measure_adds_up_the_process_tree(tmp_path):
     result = measure([sys.executable, "-c", parent], tmp_path / "log")
     assert result.peak_rss > 150_000_000 and result.seconds > 0.6
     assert (tmp_path / "log").read_text() == "done\n"
+    forked = ("import os, time; x = bytearray(150_000_000); pid = os.fork(); time.sleep(0.6); "
+              "pid and os.waitpid(pid, 0)")  # a child sharing the parent's 150 MB
+    shared = measure([sys.executable, "-c", forked], tmp_path / "log")
+    assert shared.peak_rss > 300_000_000 and 150_000_000 < shared.peak_pss < 200_000_000
     with pytest.raises(CommandFailed, match="exited with 3"):
         measure([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "log")
 
