@@ -211,7 +211,9 @@ def method(report: Report) -> str:
         "- **Peak RSS**: a thread samples every 20 ms the RSS of the process and all its descendants (worker "
         "processes, Pagefind) with psutil, adding them up, and keeps the largest sum; the list of descendants is "
         "refreshed every 0.1 s, so a child that lives less than that may be missed. Pages shared between "
-        "processes (a forked worker's copy of its parent) count once per process, so the sum can overstate.",
+        "processes (a forked worker's copy of its parent) count once per process, so the sum can overstate. "
+        "**Peak PSS**: the same, with each process's proportional set size (psutil's `memory_full_info`: a "
+        "page shared by n processes counts 1/n in each), so shared pages count once in the sum.",
         "- **Settings**: digest as `config.yaml` with `search: false` and the first edition only (`digest`), or as "
         "shipped, two editions and search (`digest, shipped settings`); Pelican 4 with its default theme, the "
         "site, category and tag Atom feeds (20 entries), pagination by 10 and no author pages "

@@ -87,8 +87,8 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
     swap = Swap(edited, plan.contents)
     for index in indexes:
         plan.pages[index] = swap(plan.pages[index])
-    # A page reading no body is fingerprinted on the fields it shows: if those of every article
-    # edited stayed the same, so did its fingerprint.
+    # A page is fingerprinted on the fields it shows of each article: a page reading no body, on
+    # which those of every edited article stayed the same, keeps its fingerprint.
     again = sorted({index for slug, article in edited.items() for index in plan.showing.get(slug, ())
                     if plan.fingerprints.may_differ(plan.pages[index].template, previous.articles[slug], article)})
     for index, fingerprint in zip(again, plan.fingerprints([plan.pages[index] for index in again])):
