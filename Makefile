@@ -125,7 +125,7 @@ $(BENCH_STAMP): | $(PY)
 	@touch $@ $(RUN_STAMP)
 
 # Builds 1,000 to 100,000 generated articles with digest, the Python floor, Pelican and Hugo, and
-# writes bench/RESULTS.md (over an hour); BENCH_ARGS=--quick tries it on 200 and 1,000 articles.
+# writes bench/RESULTS.md (15–45 min, with the machine); BENCH_ARGS=--quick tries it on 200 and 1,000 articles.
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
