@@ -158,7 +158,8 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int]
                 now[file.name] = (stat.st_size, stat.st_mtime_ns, content_digest(key, file.path, data.read()))
             touched.append(file.name)
     file_of = {now[file.name][2]: file for file in files}
-    # A remembered article whose file went back to those bytes since may have lost its body from the cache.
+    # Remembered articles of the digests the cache holds only: one from a saved plan whose file was
+    # edited since, then put back as it was, may have lost its body from the cache.
     kept = {digest for _, _, digest in known.values()}
     cached = {digest: remembered[digest] for digest in file_of if digest in remembered and digest in kept}
     cached.update((digest, replace(article, body_of=cache.body))

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dis
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, meta, nodes
 
@@ -28,7 +30,7 @@ BODY_NAMES = frozenset({"body_html", "references_html", "body_of", "digest"})
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article) if field.name not in BODY_NAMES)
 LITERALS = (nodes.Dict, nodes.List, nodes.Tuple, nodes.Const)  # looked up by a computed key, still no article
 
-Path_ = tuple[str, ...]  # a path in a page's data: a context name, then attributes or keys
+DataPath = tuple[str, ...]  # a path in a page's data: a context name, then attributes or keys
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Reads:
     bodies of the articles at the paths in `bodies` (None: of any article they hold)."""
 
     fields: tuple[str, ...]
-    bodies: frozenset[Path_] | None
+    bodies: frozenset[DataPath] | None
 
 
 EVERYTHING = Reads(ARTICLE_FIELDS, None)
@@ -58,7 +60,7 @@ class _Facts:
 
     used: frozenset[str] | None
     names: frozenset[str]
-    bodies: frozenset[Path_] | None
+    bodies: frozenset[DataPath] | None
     exported: frozenset[str]
 
 
@@ -103,7 +105,7 @@ def _fields(names: frozenset[str]) -> tuple[str, ...] | None:
     return tuple(name for name in ARTICLE_FIELDS if name in reached)
 
 
-def _property_reads(function) -> frozenset[str] | None:
+def _property_reads(function: Callable[..., Any]) -> frozenset[str] | None:
     """The attributes a property's code looks up on `self`; None when it passes `self` on whole."""
     instructions = list(dis.get_instructions(function))
     this = function.__code__.co_varnames[0]
@@ -120,7 +122,6 @@ def _property_fields() -> dict[str, frozenset[str] | None]:
     """Each public property of Article -> the fields it reads (through other properties too)."""
     direct = {name: _property_reads(value.fget) for name, value in vars(Article).items()
               if isinstance(value, property) and not name.startswith("_")}
-    resolved: dict[str, frozenset[str] | None] = {}
 
     def resolve(name: str, seen: frozenset[str]) -> frozenset[str] | None:
         if direct[name] is None or name in seen:
@@ -132,9 +133,7 @@ def _property_fields() -> dict[str, frozenset[str] | None]:
                 return None
             reached |= more
         return frozenset(reached)
-    for name in direct:
-        resolved[name] = resolve(name, frozenset())
-    return resolved
+    return {name: resolve(name, frozenset()) for name in direct}
 
 
 PROPERTIES = _property_fields()
@@ -151,20 +150,20 @@ def _facts(source: str) -> _Facts:
                          if isinstance(node, (nodes.Assign, nodes.AssignBlock)) and isinstance(node.target, nodes.Name))
     constants = frozenset(node.value for node in tree.find_all(nodes.Const) if isinstance(node.value, str))
     scope = _Scope(tree)
-    bodies = _body_paths(tree, scope, constants)
+    bodies = _body_paths(tree, scope)
     # What it looks up on an article whose body it reads is covered by that article's digest.
     names = frozenset(node.attr for node in tree.find_all(nodes.Getattr)
                       if not bodies or scope.path(node.node) not in bodies) | constants
     return _Facts(None if None in used else frozenset(used), names, bodies, exported)
 
 
-def _body_paths(tree: nodes.Template, scope: _Scope, constants: frozenset[str]) -> frozenset[Path_] | None:
+def _body_paths(tree: nodes.Template, scope: _Scope) -> frozenset[DataPath] | None:
     """The paths of the articles whose body the template reads, or None when it may read others'."""
     if _computed(tree):
         return None
     accesses = [node for node in tree.find_all((nodes.Getattr, nodes.Getitem)) if _body_name(node)]
     keys = sum(isinstance(node, nodes.Getitem) for node in accesses)
-    named = sum(1 for node in tree.find_all(nodes.Const) if node.value in BODY_NAMES)
+    named = sum(1 for node in tree.find_all(nodes.Const) if isinstance(node.value, str) and node.value in BODY_NAMES)
     if named > keys:  # a body name used otherwise: map(attribute="body_html")
         return None
     paths = {scope.path(access.node) for access in accesses}
@@ -197,12 +196,12 @@ class _Scope:
         self.sets = {node.target.name: node.node for node in tree.body
                      if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name)}
 
-    def path(self, node: nodes.Node) -> Path_ | None:
+    def path(self, node: nodes.Node) -> DataPath | None:
         """From a context name, through attributes, constant keys and a name set once at the top
         level to such a path; None for any other expression, and for any in a macro."""
         return None if id(node) in self.in_macros else self._path(node, frozenset())
 
-    def _path(self, node: nodes.Node, through: frozenset[str]) -> Path_ | None:
+    def _path(self, node: nodes.Node, through: frozenset[str]) -> DataPath | None:
         if isinstance(node, nodes.Getattr):
             base = self._path(node.node, through)
             return base and (*base, node.attr)
