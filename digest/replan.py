@@ -36,6 +36,7 @@ class Plan:
     contents: Contents
     showing: dict[str, list[int]] | None = None  # slug -> the pages holding it, found by `index`
     known_at_first_reuse: int = 0  # objects whose encodings and contents were known then
+    swapped_in: int = 0  # articles edited since the plan it was made from
 
     def index(self) -> None:
         """Find which pages show each article, for the next plan (the preview does it after a build)."""
@@ -78,7 +79,7 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
     """`previous` with the `edited` articles in place of theirs."""
     plan = Plan(previous.key, {slug: edited.get(slug, article) for slug, article in previous.articles.items()},
                 list(previous.pages), list(previous.prints), previous.fingerprints, previous.contents,
-                previous.showing, previous.known_at_first_reuse)
+                previous.showing, previous.known_at_first_reuse, len(edited))
     if plan.showing is None:
         plan.index()
     elif plan.knows_too_much():

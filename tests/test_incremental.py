@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bench.corpus import write_content_corpus
 from conftest import REPO, edit_content_file, make_project, snapshot
-from digest import cache, content, replan
+from digest import cache, content, render, replan
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.render import BuildMemory, BuildReport, build_site, finish_search
@@ -246,6 +246,23 @@ def test_a_file_put_back_as_it_was_is_read_again(tmp_path, remember):
     build_site(config, memory=memory)
     path.write_bytes(original)
     build_site(config, memory=memory)
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_a_plan_many_edits_away_from_the_saved_one_is_saved_in_its_place(tmp_path, monkeypatch):
+    config = project_config(tmp_path)
+    monkeypatch.setattr(render, "RESAVE_AFTER", 2)
+    key = render.build_key(config, False)
+    build_site(config)
+    apply(("title", 1, "一个新标题"), config.dir("content"))
+    build_site(config)
+    assert "一个新标题" not in {article.title for article in cache.BuildCache(config.dir("cache")).plan(key).articles.values()}
+    apply(("title", 2, "另一个新标题"), config.dir("content"))  # two articles from the saved plan now
+    build_site(config)
+    saved = cache.BuildCache(config.dir("cache")).plan(key)
+    assert {"一个新标题", "另一个新标题"} <= {article.title for article in saved.articles.values()}
+    apply(("body", 3, "乡村振兴的新路子。"), config.dir("content"))
+    build_site(config)
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
