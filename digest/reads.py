@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, TemplateSyntaxError, meta, nodes
 
 from digest.content import Article
+from digest.fragments import FragmentCache
 
 # The names by which a template reads an article's body (or the digest that stands for it).
 BODY_NAMES = frozenset({"body_html", "references_html", "body_of", "digest"})
@@ -47,7 +48,7 @@ EVERYTHING = Reads(ARTICLE_FIELDS, None)
 
 def template_reads(templates_dir: Path) -> dict[str, Reads]:
     """What each template in `templates_dir` reads of its pages' articles."""
-    environment = Environment(loader=FileSystemLoader(templates_dir))
+    environment = Environment(loader=FileSystemLoader(templates_dir), extensions=[FragmentCache])
     facts = {name: _facts(environment.loader.get_source(environment, name)[0])
              for name in environment.list_templates()}
     return {name: _reads(_closure(name, facts)) for name in facts}
@@ -142,7 +143,7 @@ PROPERTIES = _property_fields()
 @lru_cache(maxsize=256)
 def _facts(source: str) -> _Facts:
     try:
-        tree = Environment().parse(source)
+        tree = Environment(extensions=[FragmentCache]).parse(source)
     except TemplateSyntaxError:
         return UNKNOWN
     used = list(meta.find_referenced_templates(tree))

@@ -26,6 +26,7 @@ from digest.config import Config
 from digest.content import RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
+from digest.fragments import FragmentCache
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.replan import Plan, plan_pages
@@ -341,6 +342,7 @@ def make_environment(config: Config, edition: Edition | None = None,
     urls = Urls(config["base_url"], edition.path)
     environment = Environment(
         loader=FileSystemLoader(config.dir("templates")),
+        extensions=[FragmentCache],
         bytecode_cache=template_bytecode(config.dir("cache")),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
