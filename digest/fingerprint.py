@@ -108,6 +108,8 @@ class PageFingerprints:
         reads = self.reads.get(page.template, EVERYTHING)
         if reads.bodies is None:
             return self._mode(None).of(page)
+        if not reads.bodies:  # most pages: lists, the archive
+            return self._mode(reads.fields).of(page)
         encoded = self._mode(reads.fields).encode(page)
         try:
             bodies = [self._mode(None).encode(_at(page, path)) for path in sorted(reads.bodies)]
