@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -22,18 +22,21 @@ def worker_count(jobs: int | None) -> int:
 
 def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                 parallel_from: int, initializer: Callable[..., Any] | None = None,
-                initargs: tuple[Any, ...] = (), chunksize: int = 32) -> list[Result]:
+                initargs: tuple[Any, ...] = (), chunksize: int = 32,
+                prepare: Callable[[Item], Any] | None = None) -> list[Result]:
     """[function(item) for item in items]: see `ordered_results`."""
     return list(ordered_results(function, items, jobs, parallel_from=parallel_from, initializer=initializer,
-                                initargs=initargs, chunksize=chunksize))
+                                initargs=initargs, chunksize=chunksize, prepare=prepare))
 
 
 def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                     parallel_from: int, initializer: Callable[..., Any] | None = None,
-                    initargs: tuple[Any, ...] = (), chunksize: int = 32) -> Iterator[Result]:
+                    initargs: tuple[Any, ...] = (), chunksize: int = 32,
+                    prepare: Callable[[Item], Any] | None = None) -> Iterator[Result]:
     """function(item) for each item, in order, as they come: in worker processes when there are
     at least `parallel_from` items and more than one job; `initializer(*initargs)` sets up each
-    process (the current one too when the work is done here).
+    process (the current one too when the work is done here). `prepare(item)` runs here, in
+    order, before the item is handed out: while the workers are busy with the items before it.
 
     When this process runs no other thread (a command-line build), the workers are forked: they
     inherit the items, so only their positions and the results cross between processes; pickling
@@ -41,22 +44,51 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
     (the preview server builds from one) cannot fork safely, so its workers come from a forkserver
     and get the items pickled, `chunksize` at a time."""
     jobs = worker_count(jobs)
+    prepare = prepare or _nothing
     if jobs == 1 or len(items) < parallel_from:
         if initializer:
             initializer(*initargs)
-        yield from map(function, items)
+        for item in items:
+            prepare(item)
+            yield function(item)
         return
     workers = min(jobs, len(items))
+    spans = chunked(range(len(items)), chunksize)
     if threading.active_count() == 1:
         with inherited_heap(), ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
                 initargs=(function, items, initializer, initargs)) as pool:
-            for results in pool.map(_run_inherited, chunked(range(len(items)), chunksize)):
-                yield from results
+            yield from _handed_out(pool, spans, lambda span: (_run_inherited, span),
+                                   lambda span: [prepare(items[index]) for index in span])
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-        yield from pool.map(function, items, chunksize=chunksize)
+        yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
+                               lambda span: [prepare(items[index]) for index in span])
+
+
+def _handed_out(pool: ProcessPoolExecutor, spans: list[range], task: Callable[[range], tuple[Any, ...]],
+                prepare: Callable[[range], Any]) -> Iterator[Any]:
+    """Each span prepared, then submitted as `task(span)`; their results in order. Like
+    `Executor.map`, which cannot prepare: what is still to run is cancelled if one fails."""
+    futures: list[Future] = []
+    try:
+        for span in spans:
+            prepare(span)
+            futures.append(pool.submit(*task(span)))
+        for future in futures:
+            yield from future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def _nothing(_: Any) -> None:
+    pass
+
+
+def _run_all(function: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [function(item) for item in items]
 
 
 @contextmanager

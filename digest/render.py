@@ -427,10 +427,13 @@ _worker: tuple[Renderer, Path] | None = None  # the renderer and target folder o
 
 def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None) -> None:
     """Write `outputs` into `target`, spread over `jobs` processes when there are many; each file
-    is made the same way wherever it is made, so the result does not depend on `jobs`."""
-    make_folders(target, outputs)
+    is made the same way wherever it is made, so the result does not depend on `jobs`. This process
+    makes the folders, each once, just before the chunk needing them is handed out: workers making
+    them would wait on each other's changes to one folder."""
+    made: set[str] = set()
     ordered_map(write_chunk, chunked(outputs, RENDER_CHUNK), jobs, parallel_from=PARALLEL_FROM,
-                initializer=start_worker, initargs=(work, target), chunksize=1)
+                initializer=start_worker, initargs=(work, target), chunksize=1,
+                prepare=partial(make_folders, target, made=made))
 
 
 def start_worker(work: Renderer, target: Path) -> None:
@@ -446,11 +449,11 @@ def write_chunk(outputs: list[Output]) -> None:
                 file.write(work.data(output))
 
 
-def make_folders(target: Path, outputs: list[Output]) -> None:
-    """The folders of all the outputs, each made once, before any file is written: workers making
-    them as they go would ask again for most, and wait on each other's changes to one folder."""
-    for folder in sorted({os.path.dirname(output.path) for output in outputs}):
+def make_folders(target: Path, outputs: list[Output], made: set[str]) -> None:
+    """The folders of `outputs` not yet in `made`, which is told of them."""
+    for folder in sorted({os.path.dirname(output.path) for output in outputs} - made):
         os.makedirs(os.path.join(target, folder), exist_ok=True)
+        made.add(folder)
 
 
 @contextmanager

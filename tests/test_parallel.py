@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
+
 from digest.cache import BuildCache
 from digest.parallel import ordered_map
 
@@ -40,3 +42,46 @@ def test_a_forked_worker_opens_its_own_cache_connection_and_leaves_the_parents_u
         [f"正文{n}" for n in range(30)]
     cache.set("after", "yes")
     assert cache.get("after") == "yes" and cache.body("d7") == "正文7"
+
+
+def marked(path: str) -> tuple[bool, int]:
+    """Whether `prepare` made the file before this item was handed out, and where it ran."""
+    return os.path.exists(path), os.getpid()
+
+
+def test_each_item_is_prepared_here_in_order_before_it_is_handed_out(tmp_path):
+    items = [str(tmp_path / f"marker-{n}") for n in range(60)]
+    prepared: list[tuple[str, int]] = []
+
+    def prepare(path: str) -> None:
+        open(path, "w").close()
+        prepared.append((path, os.getpid()))
+
+    for jobs in (1, 2):
+        prepared.clear()
+        for path in items:
+            if os.path.exists(path):
+                os.unlink(path)
+        results = ordered_map(marked, items, jobs, parallel_from=2, chunksize=4, prepare=prepare)
+        assert [made for made, _ in results] == [True] * 60
+        assert prepared == [(path, os.getpid()) for path in items]
+        assert (os.getpid() not in {pid for _, pid in results}) == (jobs == 2)
+    from_thread: list[tuple[bool, int]] = []  # the forkserver's workers get the same
+    for path in items:
+        os.unlink(path)
+    thread = threading.Thread(target=lambda: from_thread.extend(
+        ordered_map(marked, items, 2, parallel_from=2, chunksize=4, prepare=prepare)))
+    thread.start()
+    thread.join()
+    assert [made for made, _ in from_thread] == [True] * 60
+
+
+def fail_on_three(number: int) -> int:
+    if number == 3:
+        raise ValueError("three")
+    return number
+
+
+def test_the_error_of_an_item_a_worker_runs_is_raised_here():
+    with pytest.raises(ValueError, match="three"):
+        ordered_map(fail_on_three, list(range(50)), 2, parallel_from=2, chunksize=1)
