@@ -12,7 +12,6 @@ of the shipped config.yaml only, then to all of it (best of two runs up to 2,000
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.search import prepare  # noqa: E402
+from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.render import build_site  # noqa: E402
 
@@ -28,8 +28,8 @@ RESULTS = ROOT / "bench" / "RESULTS-editions.md"
 
 
 def timed_build(config) -> tuple[float, int]:
-    """One build into an empty site/ (deleting the previous one is not part of the time)."""
-    shutil.rmtree(config.dir("site"), ignore_errors=True)
+    """One build into an empty site/ (the previous one is moved to the trash, see bench.trash)."""
+    discard(config.dir("site"))
     start = time.perf_counter()
     report = build_site(config)
     return time.perf_counter() - start, report.pages
@@ -49,6 +49,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    with trash_emptied_after():
+        write_results(args)
+
+
+def write_results(args: argparse.Namespace) -> None:
     rows = []
     for articles in args.articles:
         result = bench(articles, args.seed, 2 if articles <= 2000 else 1)

@@ -21,6 +21,7 @@ import yaml
 
 from bench.corpus import write_content_corpus
 from bench.floor import read_article
+from bench.trash import discard
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -40,7 +41,7 @@ class Contender:
 
     def clean(self) -> None:
         for output in self.outputs:
-            shutil.rmtree(output, ignore_errors=True)
+            discard(output)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def project_folder(articles: int) -> Path:
 def write_corpus(articles: int, seed: int) -> Path:
     """A fresh build-N/content/ with N generated articles."""
     content = project_folder(articles) / "content"
-    shutil.rmtree(content, ignore_errors=True)
+    discard(content)
     write_content_corpus(content, articles, seed)
     return content
 
@@ -138,7 +139,7 @@ def hugo_binary() -> Path:
 
 def convert(content: Path, target: Path, document: Callable[[dict[str, Any], str], str]) -> None:
     """Write every content/*.md again into target/, as `document` formats it."""
-    shutil.rmtree(target, ignore_errors=True)
+    discard(target)
     target.mkdir(parents=True)
     for path in sorted(content.glob("*.md")):
         (target / path.name).write_text(document(*read_article(path)), encoding="utf-8")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -44,6 +43,7 @@ from bench.measure import CommandFailed, Measurement, measure  # noqa: E402
 from bench.projects import (BENCH_SETTINGS, ONE_JOB, OUT, SHIPPED_SETTINGS, Contender, build_flags,  # noqa: E402
                             floor, hugo, ours, pelican, write_corpus)
 from bench.report import EDITED, FULL, NO_CHANGE, PREVIEW_EDITED, Report, Row, write_report  # noqa: E402
+from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.ingest import ingest  # noqa: E402
 
@@ -56,13 +56,13 @@ QUICK = {"sizes": [200, 1000], "rebuild_size": 1000, "ingest_articles": 1000, "r
 def bench_ingest(articles: int, runs: int) -> dict[str, float]:
     """Median wall time of a full ingest of `articles` generated raw pages."""
     project = OUT / f"ingest-{articles}"
-    shutil.rmtree(project, ignore_errors=True)
+    discard(project)
     raw_bytes = write_raw_corpus(project / "seeds", articles)
     (project / "config.yaml").write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     config = load_config(project / "config.yaml")
     times = []
     for _ in range(runs):
-        shutil.rmtree(project / "content", ignore_errors=True)
+        discard(project / "content")
         start = time.perf_counter()
         report = ingest(config)
         times.append(time.perf_counter() - start)
@@ -198,21 +198,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    started = time.perf_counter()
-    flags = build_flags()
-    if args.jobs and "--jobs" not in flags:
-        raise SystemExit("bench: build.py build has no --jobs yet")
-    ingest_result = bench_ingest(args.ingest_articles, args.runs)
-    print("ingest: {articles} articles, {raw_mb:.1f} MB in {seconds:.2f} s = {mb_per_s:.2f} MB/s".format(**ingest_result))
-    rows, contenders = [], []
-    for articles in args.sizes:
-        size_rows, size_contenders = bench_size(articles, args, flags)
-        rows += size_rows
-        contenders += size_contenders
-    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    write_report(args.output, Report(command.strip(), rows, ingest_result, contenders, flags,
-                                     time.perf_counter() - started, args.runs, args.large_runs))
-    print(f"wrote {args.output} ({(time.perf_counter() - started) / 60:.1f} min)")
+    with trash_emptied_after():
+        started = time.perf_counter()
+        flags = build_flags()
+        if args.jobs and "--jobs" not in flags:
+            raise SystemExit("bench: build.py build has no --jobs yet")
+        ingest_result = bench_ingest(args.ingest_articles, args.runs)
+        print("ingest: {articles} articles, {raw_mb:.1f} MB in {seconds:.2f} s = {mb_per_s:.2f} MB/s".format(**ingest_result))
+        rows, contenders = [], []
+        for articles in args.sizes:
+            size_rows, size_contenders = bench_size(articles, args, flags)
+            rows += size_rows
+            contenders += size_contenders
+        command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        write_report(args.output, Report(command.strip(), rows, ingest_result, contenders, flags,
+                                         time.perf_counter() - started, args.runs, args.large_runs))
+        print(f"wrote {args.output} ({(time.perf_counter() - started) / 60:.1f} min)")
 
 
 if __name__ == "__main__":

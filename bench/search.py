@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import write_content_corpus  # noqa: E402
+from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.render import build_site  # noqa: E402
 from digest.search import index_site, script_map_asset  # noqa: E402
@@ -38,7 +39,7 @@ def prepare(articles: int, seed: int) -> Path:
     project = OUT / f"search-{articles}"
     content = project / "content"
     if not content.is_dir() or len(list(content.glob("*.md"))) != articles:
-        shutil.rmtree(project, ignore_errors=True)
+        discard(project)
         write_content_corpus(content, articles, seed)
     shutil.copy(ROOT / "config.yaml", project / "config.yaml")
     for name in ("templates", "static"):
@@ -88,10 +89,11 @@ def main() -> None:
     print("| articles | article HTML MB | build s (search off) | index s | Pagefind peak MB | files "
           "| pagefind/ MB | of it index+fragments+filters MB | word chunks | Pagefind start kB (entry, js, wasm, meta) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for articles in args.articles:
-        result = bench(articles, args.seed)
-        print("| {articles} | {article_html_mb:.1f} | {build_s:.1f} | {index_s:.1f} | {peak_mb:.0f} | {files} "
-              "| {bundle_mb:.1f} | {growing_mb:.1f} | {chunks} | {first_kb:.0f} |".format(**result), flush=True)
+    with trash_emptied_after():
+        for articles in args.articles:
+            result = bench(articles, args.seed)
+            print("| {articles} | {article_html_mb:.1f} | {build_s:.1f} | {index_s:.1f} | {peak_mb:.0f} | {files} "
+                  "| {bundle_mb:.1f} | {growing_mb:.1f} | {chunks} | {first_kb:.0f} |".format(**result), flush=True)
 
 
 if __name__ == "__main__":

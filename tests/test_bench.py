@@ -135,3 +135,30 @@ def test_a_failed_build_is_reported_and_the_bench_goes_on(tmp_path, capsys):
     assert row.runs == [] and row.median is None
     assert spread(row).startswith("failed, see ") and spread(row).endswith("failure.log")
     assert capsys.readouterr().out.count("exited with 1") == 1
+
+
+def test_discarded_outputs_are_moved_aside_freeing_no_inode_then_deleted_after(tmp_path, monkeypatch):
+    from bench import trash
+    monkeypatch.setattr(trash, "TRASH", tmp_path / "out" / ".trash")
+    site = tmp_path / "site"
+    (site / "articles" / "a").mkdir(parents=True)
+    (site / "articles" / "a" / "index.html").write_text("页", encoding="utf-8")
+    inode = (site / "articles" / "a" / "index.html").stat().st_ino
+    with trash.trash_emptied_after():
+        trash.discard(site)
+        trash.discard(tmp_path / "never-made")
+        assert not site.exists()
+        moved = list(trash.TRASH.rglob("index.html"))
+        assert [path.stat().st_ino for path in moved] == [inode]
+    assert not trash.TRASH.exists()
+
+
+def test_a_trash_left_by_an_interrupted_run_is_emptied_first_and_waited_out(tmp_path, monkeypatch):
+    from bench import trash
+    monkeypatch.setattr(trash, "TRASH", tmp_path / ".trash")
+    waited: list[float] = []
+    monkeypatch.setattr(trash.time, "sleep", waited.append)
+    (trash.TRASH / "old").mkdir(parents=True)
+    with trash.trash_emptied_after():
+        assert not trash.TRASH.exists()
+    assert waited == [trash.RECENT_SECONDS]
