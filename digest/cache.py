@@ -154,12 +154,10 @@ class BuildCache:
         with self.transaction():
             self.db.executemany("INSERT OR REPLACE INTO slugs VALUES (?, ?, ?)", sorted(slugs))
 
-    def save_bodies(self, bodies: Mapping[str, Any]) -> None:
-        """Articles' bodies by digest, saved as they are read (`save_reads` then keeps those in use)."""
+    def save_bodies(self, bodies: Mapping[str, bytes]) -> None:
+        """Articles' bodies by digest, pickled, saved as they are read (`save_reads` then keeps those in use)."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                                [(digest, pickle.dumps(body, pickle.HIGHEST_PROTOCOL))
-                                 for digest, body in bodies.items()])
+            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", list(bodies.items()))
 
     def save_reads(self, sources: Mapping[str, tuple[int, int, str]], removed: Iterable[str],
                    unused: Iterable[str], articles: Mapping[str, Any]) -> None:

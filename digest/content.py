@@ -7,6 +7,7 @@ import hashlib
 import html
 import math
 import os
+import pickle
 import re
 import time
 import xml.etree.ElementTree as etree
@@ -153,11 +154,10 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int]
         seen = known.get(file.name)
         if seen and seen[:2] == (stat.st_size, stat.st_mtime_ns):
             now[file.name] = seen
-        else:  # new, or touched: the same bytes need not be read again
-            with open(file.path, "rb") as data:
-                now[file.name] = (stat.st_size, stat.st_mtime_ns, content_digest(key, file.path, data.read()))
+        else:  # touched: the same bytes need not be read again; new: a digest covers the name, none is cached
+            now[file.name] = (stat.st_size, stat.st_mtime_ns, file_digest(key, file.path) if seen else None)
             touched.append(file.name)
-    file_of = {now[file.name][2]: file for file in files}
+    file_of = {now[file.name][2]: file for file in files if now[file.name][2]}
     # Remembered articles of the digests the cache holds only: one from a saved plan whose file was
     # edited since, then put back as it was, may have lost its body from the cache.
     kept = {digest for _, _, digest in known.values()}
@@ -184,15 +184,15 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int]
 BODY_BATCH = 500  # bodies held before they go to the cache: a big first build never holds them all
 
 
-def stored_bodies(articles: Iterable[Article], cache: BuildCache) -> Iterator[Article]:
-    """The articles as they are read, each without its body, which goes to the cache in batches;
-    if reading fails, the bodies saved are dropped again (no file is recorded with them)."""
-    bodies: dict[str, Body] = {}
+def stored_bodies(read: Iterable[tuple[Article, bytes]], cache: BuildCache) -> Iterator[Article]:
+    """The articles as they are read (see `read_article`), their bodies saved to the cache in
+    batches; if reading fails, the bodies saved are dropped again (no file is recorded with them)."""
+    bodies: dict[str, bytes] = {}
     saved: list[str] = []
     try:
-        for article in articles:
-            bodies[article.digest] = article.body_of(article.digest)
-            yield replace(article, body_of=None)
+        for article, body in read:
+            bodies[article.digest] = body
+            yield article
             if len(bodies) == BODY_BATCH:
                 cache.save_bodies(bodies)
                 saved += bodies
@@ -221,8 +221,11 @@ def start_reader(reference_labels: list[str], reading_speed: int) -> None:
     _reader = ArticleReader(reference_labels, reading_speed)
 
 
-def read_article(path: Path) -> Article:
-    return _reader.read(path)
+def read_article(path: Path) -> tuple[Article, bytes]:
+    """The article without its body, and the body pickled for the cache: done where it is read (a
+    worker process), so that the process saving it only passes the bytes on."""
+    article = _reader.read(path)
+    return replace(article, body_of=None), pickle.dumps(article.body_of(article.digest), pickle.HIGHEST_PROTOCOL)
 
 
 def check_unique_slugs(articles: list[Article]) -> None:
@@ -283,6 +286,11 @@ def reader_key(reference_labels: list[str], reading_speed: int) -> str:
 
 def content_digest(key: str, path: Path | str, data: bytes) -> str:
     return hashlib.sha256(f"{key}\0{path}\0".encode() + data).hexdigest()
+
+
+def file_digest(key: str, path: str) -> str:
+    with open(path, "rb") as file:
+        return content_digest(key, path, file.read())
 
 
 def _distinct(items: list[str]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 
 import pytest
@@ -37,7 +38,7 @@ def test_results_come_in_order_from_workers_forked_or_from_a_forkserver():
 
 def test_a_forked_worker_opens_its_own_cache_connection_and_leaves_the_parents_usable(tmp_path):
     cache = BuildCache(tmp_path)
-    cache.save_bodies({f"d{n}": f"正文{n}" for n in range(30)})
+    cache.save_bodies({f"d{n}": pickle.dumps(f"正文{n}") for n in range(30)})
     assert ordered_map(cache.body, [f"d{n}" for n in range(30)], 2, parallel_from=2, chunksize=3) == \
         [f"正文{n}" for n in range(30)]
     cache.set("after", "yes")
