@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -54,30 +55,35 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
         return
     workers = min(jobs, len(items))
     spans = chunked(range(len(items)), chunksize)
+
+    def prepare_span(span: range) -> None:
+        for index in span:
+            prepare(items[index])
+
     if threading.active_count() == 1:
         with inherited_heap(), ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
                 initargs=(function, items, initializer, initargs)) as pool:
-            yield from _handed_out(pool, spans, lambda span: (_run_inherited, span),
-                                   lambda span: [prepare(items[index]) for index in span])
+            yield from _handed_out(pool, spans, lambda span: (_run_inherited, span), prepare_span)
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
-                               lambda span: [prepare(items[index]) for index in span])
+                               prepare_span)
 
 
 def _handed_out(pool: ProcessPoolExecutor, spans: list[range], task: Callable[[range], tuple[Any, ...]],
                 prepare: Callable[[range], Any]) -> Iterator[Any]:
     """Each span prepared, then submitted as `task(span)`; their results in order. Like
-    `Executor.map`, which cannot prepare: what is still to run is cancelled if one fails."""
-    futures: list[Future] = []
+    `Executor.map`, which cannot prepare: each future is let go once its results are given (a
+    big site's bodies are never all held), and what is still to run is cancelled if one fails."""
+    futures: deque[Future] = deque()
     try:
         for span in spans:
             prepare(span)
             futures.append(pool.submit(*task(span)))
-        for future in futures:
-            yield from future.result()
+        while futures:
+            yield from futures.popleft().result()
     finally:
         for future in futures:
             future.cancel()

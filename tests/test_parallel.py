@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from digest.cache import BuildCache
-from digest.parallel import ordered_map
+from digest.parallel import ordered_map, ordered_results
 
 
 def square(number: int) -> int:
@@ -86,3 +86,28 @@ def fail_on_three(number: int) -> int:
 def test_the_error_of_an_item_a_worker_runs_is_raised_here():
     with pytest.raises(ValueError, match="three"):
         ordered_map(fail_on_three, list(range(50)), 2, parallel_from=2, chunksize=1)
+
+
+class Result:
+    """A result a weak reference can follow."""
+
+    def __init__(self, number: int):
+        self.number = number
+
+
+def make_result(number: int) -> Result:
+    return Result(number)
+
+
+def test_results_given_are_let_go_so_a_big_run_never_holds_them_all():
+    import gc
+    import weakref
+    seen: list[weakref.ref] = []
+    alive_at_30: list[Result | None] = []
+    for result in ordered_results(make_result, list(range(40)), 2, parallel_from=2, chunksize=4):
+        seen.append(weakref.ref(result))
+        del result
+        if len(seen) == 30:  # still running: the first 28 (seven spans of four) are no longer held
+            gc.collect()
+            alive_at_30 = [ref() for ref in seen[:28]]
+    assert alive_at_30 == [None] * 28
