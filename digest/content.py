@@ -10,41 +10,24 @@ import os
 import pickle
 import re
 import time
-import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
-
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.errors import DigestError
+from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
 from digest.schema import SLUG_RE, read_document
-from digest.slug import slugify, unique_slug
+from digest.slug import slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
-SAFE_SCHEMES = {"http", "https", "mailto"}
-# Ids the article template gives its own elements; headings never take them.
-RESERVED_IDS = frozenset({"main", "toc", "toc-title", "references", "related", "pager"})
 SUMMARY_LENGTH = 120
-
-
-@dataclass(frozen=True)
-class Heading:
-    """An entry of the table of contents."""
-
-    level: int
-    text: str
-    id: str
 
 
 @dataclass(frozen=True)
@@ -249,20 +232,19 @@ def _front_matter_line(path: Path, key: str) -> int:
 
 
 class ArticleReader:
-    """Turns content files into Articles, reusing one Markdown converter."""
+    """Turns content files into Articles, reusing one Markdown renderer."""
 
     def __init__(self, reference_labels: list[str], reading_speed: int = 400):
         self.reference_labels = reference_labels
         self.reading_speed = reading_speed
-        self.headings = HeadingIds()
-        self.markdown = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(self.headings)])
+        self.renderer = MarkdownRenderer()
         self.key = reader_key(reference_labels, reading_speed)
 
     def read(self, path: Path) -> Article:
         data = path.read_bytes()
         meta, body, _ = read_document(path, data)
         text, references = split_references(CONTROL_RE.sub("", body), self.reference_labels)
-        body_html, toc = self.render(text)
+        body_html, toc = self.renderer.render(text)
         han_count = count_han(text)
         return Article(
             slug=meta.slug or _slug_from_filename(path), title=meta.title, date=meta.date,
@@ -271,12 +253,7 @@ class ArticleReader:
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
             reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
             digest=content_digest(self.key, path, data),
-            body_of=KeptBody(Body(body_html, self.render(references)[0] if references.strip() else "")))
-
-    def render(self, text: str) -> tuple[str, tuple[Heading, ...]]:
-        """Markdown -> (HTML, headings); raw HTML in the text stays text."""
-        html_text = self.markdown.reset().convert(text)
-        return html_text, tuple(self.headings.found)
+            body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
 
 
 def reader_key(reference_labels: list[str], reading_speed: int) -> str:
@@ -328,97 +305,3 @@ def summarize(text: str) -> str:
             plain = html.unescape(MARKDOWN_ESCAPE_RE.sub(r"\1", " ".join(block.split())))
             return plain if len(plain) <= SUMMARY_LENGTH else plain[:SUMMARY_LENGTH] + "…"
     return ""
-
-
-class SafeMarkdown(Extension):
-    """Markdown without raw HTML or script URLs, with `\\<` as an escape, and pinyin heading ids."""
-
-    def __init__(self, headings: HeadingIds):
-        super().__init__()
-        self.headings = headings
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.inlinePatterns.deregister("entity")
-        md.ESCAPED_CHARS.append("<")
-        md.treeprocessors.register(DropUnsafeUrls(md), "drop_unsafe_urls", 5)
-        plain = PlainTextSkipper.for_patterns(md)
-        if plain:  # just before 'inline' (priority 20)
-            md.treeprocessors.register(plain, "skip_plain_text", 21)
-        # After 'unescape' (priority 0), so ids come from the text the reader sees.
-        md.treeprocessors.register(self.headings, "heading_ids", -10)
-
-
-# What each of Python-Markdown's inline patterns needs in a text to match anything; `em_strong` needs
-# one of the delimiters (`md.delimiters`). STX and ETX mark the placeholders of stashed nodes.
-INLINE_TRIGGERS = {"backtick": ["`"], "escape": ["\\"], "reference": ["["], "link": ["["], "image_link": ["["],
-                   "image_reference": ["["], "short_reference": ["["], "short_image_ref": ["["],
-                   "autolink": ["<"], "automail": ["<"], "linebreak": ["  \n"], "html": ["<"], "entity": ["&"]}
-PLACEHOLDER_MARKS = ["\x02", "\x03"]
-
-
-class PlainTextSkipper(Treeprocessor):
-    """Marks as atomic (`AtomicString`, "not to be processed further") every text in which no inline
-    pattern can match, so that the inline stage, which tries each pattern on each text in Python,
-    passes it by: most Chinese paragraphs hold none of the characters Markdown's inline syntax
-    starts with. The HTML is the same, only made faster."""
-
-    def __init__(self, md: markdown.Markdown, triggers: re.Pattern[str]):
-        super().__init__(md)
-        self.triggers = triggers
-
-    @classmethod
-    def for_patterns(cls, md: markdown.Markdown) -> PlainTextSkipper | None:
-        """The skipper for the inline patterns `md` has; None if one of them is not known here."""
-        known = [name for name in INLINE_TRIGGERS if name in md.inlinePatterns]
-        delimiters = list(md.delimiters.delimiters) if "em_strong" in md.inlinePatterns else []
-        if len(known) + bool(delimiters) != len(md.inlinePatterns):
-            return None
-        triggers = [*PLACEHOLDER_MARKS, *delimiters, *(trigger for name in known for trigger in INLINE_TRIGGERS[name])]
-        return cls(md, re.compile("|".join(map(re.escape, sorted(set(triggers))))))
-
-    def run(self, root: etree.Element) -> None:
-        search = self.triggers.search
-        for element in root.iter():
-            if element.text and not isinstance(element.text, AtomicString) and not search(element.text):
-                element.text = AtomicString(element.text)
-            if element.tail and not isinstance(element.tail, AtomicString) and not search(element.tail):
-                element.tail = AtomicString(element.tail)
-
-
-class DropUnsafeUrls(Treeprocessor):
-    """Removes `javascript:` and other non-web URLs from links and images."""
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                if attribute in element.attrib and not is_safe_url(element.attrib[attribute]):
-                    del element.attrib[attribute]
-
-
-def is_safe_url(url: str) -> bool:
-    """Relative URLs and http(s)/mailto; browsers ignore control characters and spaces in schemes."""
-    compact = re.sub(r"[\x00-\x20]", "", html.unescape(url))
-    scheme = re.match(r"^([^/?#]*):", compact)
-    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
-
-
-class HeadingIds(Treeprocessor):
-    """Gives every heading a unique pinyin id (Python-Markdown's toc drops Han text) and
-    records the h2/h3 headings for the table of contents."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[Heading] = []
-
-    def run(self, root: etree.Element) -> None:
-        self.found = []
-        taken = set(RESERVED_IDS)
-        for element in root.iter():
-            if re.fullmatch(r"h[1-6]", element.tag):
-                text = " ".join(html.unescape("".join(element.itertext())).split())
-                element.set("id", unique_slug(slugify(text, fallback="section"), taken))
-                taken.add(element.get("id"))
-                if element.tag in ("h2", "h3"):
-                    self.found.append(Heading(int(element.tag[1]), text, element.get("id")))

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from digest.config import load_config
-from digest.content import (ArticleReader, HeadingIds, PlainTextSkipper, SafeMarkdown, count_han, is_safe_url,
-                            load_articles, reading_minutes, split_references, summarize)
+from digest.content import ArticleReader, count_han, load_articles, reading_minutes, split_references, summarize
 from digest.errors import DigestError
+from digest.markdown_html import HeadingIds, PlainTextSkipper, SafeMarkdown, is_safe_url
 
 REFERENCE_LABELS = ["参考文献", "References"]
 
@@ -61,7 +61,7 @@ def test_chinese_headings_get_unique_non_empty_pinyin_ids(tmp_path):
                 .filter(lambda text: text.strip(" *-")), min_size=1, max_size=6))
 def test_heading_ids_are_always_unique_and_non_empty(titles):
     reader = ArticleReader(REFERENCE_LABELS)
-    html, toc = reader.render("\n\n".join(f"## {title.strip()}" for title in titles))
+    html, toc = reader.renderer.render("\n\n".join(f"## {title.strip()}" for title in titles))
     ids = heading_ids(html)
     assert len(ids) == len(set(ids)) == len(toc)
     assert all(ids)
@@ -169,7 +169,7 @@ MARKDOWN_ALPHABET = st.sampled_from([*"经济政策，。「」abc12 \n", "`", "
 @settings(max_examples=300, deadline=None)
 @given(st.lists(MARKDOWN_ALPHABET, max_size=60).map("".join))
 def test_texts_skipped_as_plain_give_the_html_the_inline_stage_would(text):
-    fast = ArticleReader(REFERENCE_LABELS).markdown
+    fast = ArticleReader(REFERENCE_LABELS).renderer.markdown
     assert "skip_plain_text" in fast.treeprocessors  # every inline pattern Markdown has is known
     plain = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
     plain.treeprocessors.deregister("skip_plain_text")
