@@ -349,6 +349,7 @@ def make_environment(config: Config, edition: Edition | None = None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
 
     def edition_url(other: Edition, route: Route, absolute: bool = False) -> str:

@@ -73,6 +73,7 @@ class Urls:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.base_path = urlsplit(self.base_url).path
         self.edition = edition
+        self._made: dict[tuple[str, str | None, int, bool], str] = {}  # a page links to the same few URLs
 
     def in_edition(self, edition: str) -> "Urls":
         return Urls(self.base_url, edition)
@@ -84,9 +85,12 @@ class Urls:
     def url_for(self, kind: str, key: str | None = None, page: int = 1, absolute: bool = False) -> str:
         """`/digest/articles/x/` for pages; with absolute=True the full base URL is the prefix
         (feeds and sitemap), which is still a path when base_url is only a path."""
-        prefix = self.base_url if absolute else self.base_path
-        edition = "" if kind in SHARED_KINDS else self.edition
-        return prefix + edition + Route(kind, key, page).location
+        made = self._made.get((kind, key, page, absolute))
+        if made is None:
+            prefix = self.base_url if absolute else self.base_path
+            edition = "" if kind in SHARED_KINDS else self.edition
+            made = self._made[kind, key, page, absolute] = prefix + edition + Route(kind, key, page).location
+        return made
 
 
 def atom_id(kind: str, key: str | None = None, edition: str = "") -> str:

@@ -7,6 +7,7 @@ import shutil
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import feedparser
 import pytest
@@ -78,6 +79,14 @@ def test_every_page_parses_with_lang_title_and_one_heading(root_site):
         assert parsed.lang == "zh-Hans", path
         assert parsed.title.strip().endswith("测试文摘"), path
         assert len(parsed.h1) >= 1, path
+
+
+def test_every_page_has_the_tab_icon_inline_as_a_valid_svg(root_site):
+    icons = {re.search(r'<link rel="icon" type="image/svg\+xml" href="data:image/svg\+xml,([^"]+)">',
+                       path.read_text(encoding="utf-8")).group(1) for path in html_files(root_site.dir("site"))}
+    assert len(icons) == 1
+    svg = etree.fromstring(unquote(icons.pop()))
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 32 32"
 
 
 def test_language_comes_from_config(tmp_path):
