@@ -15,6 +15,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # from an earlier build (the build cache keeps them), so that a build whose tags, sources and
 # headings are all known never loads pypinyin, whose dictionaries take half a second.
 _known: dict[tuple[str, str], str] = {}
+_made: list[tuple[str, str, str]] = []  # (text, fallback, slug) made here since `newly_made_slugs` was last asked
 
 
 def remember(slugs: Iterable[tuple[str, str, str]]) -> None:
@@ -26,6 +27,13 @@ def known_slugs() -> set[tuple[str, str, str]]:
     return {(text, fallback, slug) for (text, fallback), slug in _known.items()}
 
 
+def newly_made_slugs() -> list[tuple[str, str, str]]:
+    """The slugs made in this process since the last call: a worker's, for its parent to `remember`."""
+    made = _made[:]
+    _made.clear()
+    return made
+
+
 def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> str:
     """`重庆银行行长` -> `chong-qing-yin-hang-hang-zhang`; cut at a word boundary."""
     if max_length != MAX_LENGTH:
@@ -33,6 +41,7 @@ def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> 
     key = (text, fallback)
     if key not in _known:
         _known[key] = _slugify(text, max_length, fallback)
+        _made.append((text, fallback, _known[key]))
     return _known[key]
 
 

@@ -343,24 +343,42 @@ def test_a_file_saved_twice_within_the_clock_tick_is_read_again(tmp_path):
     assert "nialP" in (config.dir("site") / "articles/english/index.html").read_text(encoding="utf-8")
 
 
+def build_in_new_process(config: Config, jobs: int | None = None) -> tuple[int, bool]:
+    """Build `config` (its file, with this module's overrides) in a new Python process: (files
+    rendered, whether pypinyin was loaded there)."""
+    script = ("import sys; from digest.config import load_config; from digest.render import build_site; "
+              f"config = load_config({str(config.path)!r}).with_overrides(editions={TWO_EDITIONS!r}, search=False); "
+              f"print(build_site(config, jobs={jobs!r}).rendered, 'pypinyin' in sys.modules)")
+    rendered, loaded = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+                                      check=True).stdout.split()
+    return int(rendered), loaded == "True"
+
+
 def test_a_build_whose_tags_sources_and_headings_are_known_does_not_load_pypinyin(tmp_path):
     """Slugs come from the cache: pypinyin's dictionaries (half a second) are loaded for new text only."""
     config = project_config(tmp_path)
     build_site(config)
     path = config.dir("content") / "wu-lai-yuan.md"  # its headings 一 and 二 have slugs too
     path.write_text(path.read_text(encoding="utf-8") + "\n又写了一句。\n", encoding="utf-8")
-    script = ("import sys; from digest.config import load_config; from digest.render import build_site; "
-              f"config = load_config({str(config.path)!r}).with_overrides(editions={TWO_EDITIONS!r}, search=False); "
-              "print(build_site(config).rendered, 'pypinyin' in sys.modules)")
-
-    def build_elsewhere() -> list[str]:
-        return subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
-                              check=True).stdout.split()
-    rendered, loaded = build_elsewhere()
-    assert int(rendered) > 0 and loaded == "False"
+    rendered, loaded = build_in_new_process(config)
+    assert rendered > 0 and not loaded
     path.write_text(path.read_text(encoding="utf-8") + "\n## 三\n", encoding="utf-8")
-    assert build_elsewhere()[1] == "True"
+    assert build_in_new_process(config)[1]
     assert '<h2 id="san">三</h2>' in (config.dir("site") / "articles/wu-lai-yuan/index.html").read_text(encoding="utf-8")
+    assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
+
+
+def test_slugs_made_by_reading_workers_are_the_builds_and_pypinyin_stays_out_of_the_planner(tmp_path):
+    """Workers reading the articles make the slugs of their headings, tags and sources (the unknown
+    source's too): the process planning the site never loads pypinyin, whose 57 MB its rendering
+    workers would inherit, and the slugs are kept for the builds after."""
+    config = project_config(tmp_path)
+    write_content_corpus(config.dir("content"), 150)  # enough for worker processes to be used
+    assert build_in_new_process(config, jobs=2) == (len(snapshot(config.dir("site"))), False)
+    newest = sorted(config.dir("content").glob("article-*.md"))[-1]
+    newest.write_text(newest.read_text(encoding="utf-8") + "\n又写了一句。\n", encoding="utf-8")
+    rendered, loaded = build_in_new_process(config, jobs=2)
+    assert rendered > 0 and not loaded
     assert snapshot(config.dir("site")) == clean_full_build(config, tmp_path / "full")
 
 
