@@ -24,20 +24,24 @@ def worker_count(jobs: int | None) -> int:
 def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                 parallel_from: int, initializer: Callable[..., Any] | None = None,
                 initargs: tuple[Any, ...] = (), chunksize: int = 32,
-                prepare: Callable[[Item], Any] | None = None) -> list[Result]:
+                prepare: Callable[[Item], Any] | None = None, besides: Callable[[], Any] | None = None) -> list[Result]:
     """[function(item) for item in items]: see `ordered_results`."""
     return list(ordered_results(function, items, jobs, parallel_from=parallel_from, initializer=initializer,
-                                initargs=initargs, chunksize=chunksize, prepare=prepare))
+                                initargs=initargs, chunksize=chunksize, prepare=prepare, besides=besides))
 
 
 def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                     parallel_from: int, initializer: Callable[..., Any] | None = None,
                     initargs: tuple[Any, ...] = (), chunksize: int = 32,
-                    prepare: Callable[[Item], Any] | None = None) -> Iterator[Result]:
+                    prepare: Callable[[Item], Any] | None = None,
+                    besides: Callable[[], Any] | None = None) -> Iterator[Result]:
     """function(item) for each item, in order, as they come: in worker processes when there are
     at least `parallel_from` items and more than one job; `initializer(*initargs)` sets up each
     process (the current one too when the work is done here). `prepare(item)` runs here, in
     order, before the item is handed out: while the workers are busy with the items before it.
+    `besides()` runs once, in a forked worker as its first task when the workers are forked (it
+    sees the data as they do, and work that would wait for the items runs with them), otherwise
+    here after the items; the iteration ends once it has run.
 
     When this process runs no other thread (a command-line build), the workers are forked: they
     inherit the items, so only their positions and the results cross between processes; pickling
@@ -52,6 +56,8 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
         for item in items:
             prepare(item)
             yield function(item)
+        if besides:
+            besides()
         return
     workers = min(jobs, len(items))
     spans = chunked(range(len(items)), chunksize)
@@ -63,13 +69,18 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
     if threading.active_count() == 1:
         with inherited_heap(), ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
-                initargs=(function, items, initializer, initargs)) as pool:
+                initargs=(function, items, initializer, initargs, besides)) as pool:
+            done_besides = pool.submit(_run_besides) if besides else None
             yield from _handed_out(pool, spans, lambda span: (_run_inherited, span), prepare_span)
+            if done_besides:
+                done_besides.result()
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
                                prepare_span)
+    if besides:
+        besides()
 
 
 def _handed_out(pool: ProcessPoolExecutor, spans: list[range], task: Callable[[range], tuple[Any, ...]],
@@ -108,21 +119,26 @@ def inherited_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-_inherited: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a forked worker's function and items
+# A forked worker's function, items and task besides them.
+_inherited: tuple[Callable[[Any], Any], Sequence[Any], Callable[[], Any] | None] | None = None
 
 
-def _start_forked(function: Callable[[Any], Any], items: Sequence[Any],
-                  initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
+def _start_forked(function: Callable[[Any], Any], items: Sequence[Any], initializer: Callable[..., Any] | None,
+                  initargs: tuple[Any, ...], besides: Callable[[], Any] | None) -> None:
     global _inherited
-    _inherited = (function, items)
+    _inherited = (function, items, besides)
     gc.enable()  # a worker forked while the parent's collector was paused still frees its own cycles
     if initializer:
         initializer(*initargs)
 
 
 def _run_inherited(span: Sequence[int]) -> list[Any]:
-    function, items = _inherited
+    function, items, _ = _inherited
     return [function(items[index]) for index in span]
+
+
+def _run_besides() -> None:
+    _inherited[2]()
 
 
 def chunked(items: Sequence[Item], size: int) -> list[Sequence[Item]]:

@@ -133,20 +133,23 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     reuse = memory and memory.renderer and memory.plan and memory.plan.key == key
     work = memory.renderer if reuse else Renderer(config, editions)
+    # Kept for the next build to start from (see digest.replan): a plan made anew, or one made from a
+    # plan so long ago that swapping all the articles edited since would cost more than saving it.
+    # Saved by a worker while the others write the site, unless this process keeps the plan (the
+    # preview), which needs it indexed here.
+    keep = partial(keep_plan, cache, key, plan) if plan.showing is None or plan.swapped_in >= RESAVE_AFTER else None
+    besides = None if memory else keep
     with template_errors(config.dir("templates")):
         if known is None:
-            rendered = written = write_all(work, outputs, site_dir, jobs)
+            rendered = written = write_all(work, outputs, site_dir, jobs, besides)
             removed = 0
             set_stale_search(cache, [])
             cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
         else:
-            rendered, written, removed = update(work, outputs, known, cache, key, site_dir, jobs, search_later)
-    # Kept for the next build to start from (see digest.replan): a plan made anew, or one made from a
-    # plan so long ago that swapping all the articles edited since would cost more than saving it.
-    if plan.showing is None or plan.swapped_in >= RESAVE_AFTER:
-        with collector_paused():
-            plan.index()
-            cache.save_plan(key, plan)
+            rendered, written, removed = update(work, outputs, known, cache, key, site_dir, jobs, search_later,
+                                                besides)
+    if keep and memory:
+        keep()
     indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
@@ -158,6 +161,13 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
         memory.plan, memory.renderer = plan, work
         work.load_all()
     return report
+
+
+def keep_plan(cache: BuildCache, key: str, plan: Plan) -> None:
+    """Index `plan` and save it for the next build."""
+    with collector_paused():
+        plan.index()
+        cache.save_plan(key, plan)
 
 
 @contextmanager
@@ -253,10 +263,12 @@ def build_key(config: Config, drafts: bool) -> str:
     return hash_text(*parts)
 
 
-def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int | None) -> int:
-    """The whole site into a new folder, which replaces site/ once everything, search included, is written."""
+def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int | None,
+              besides: Callable[[], Any] | None = None) -> int:
+    """The whole site into a new folder, which replaces site/ once everything, search included, is
+    written; `besides()` runs once meanwhile (see `render_outputs`)."""
     with staging_folder(site_dir) as staging:
-        render_outputs(work, outputs, staging, jobs)
+        render_outputs(work, outputs, staging, jobs, besides)
         if work.config["search"]:
             for edition in work.editions:  # built in the staging folder: a failure leaves site/ as it was
                 index_site(staging / edition.path)
@@ -264,11 +276,13 @@ def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int |
 
 
 def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: BuildCache, key: str,
-           site_dir: Path, jobs: int | None, search_later: bool = False) -> tuple[int, int, int]:
+           site_dir: Path, jobs: int | None, search_later: bool = False,
+           besides: Callable[[], Any] | None = None) -> tuple[int, int, int]:
     """Make the files whose fingerprint changed, index search again in the editions whose articles
     changed, remove the files no longer planned, and record it all under build key `key`; (made,
     changed, removed). Everything is made beside site/ first, then the files whose bytes differ are
-    moved in, one rename a file, so a failure leaves site/ as it was and an unchanged file keeps its time."""
+    moved in, one rename a file, so a failure leaves site/ as it was and an unchanged file keeps its
+    time. `besides()` runs once meanwhile (see `render_outputs`)."""
     changed = [output for output in outputs if known.get(output.path) != output.fingerprint]
     planned = {output.path for output in outputs}
     stale = sorted(path for path in known if path not in planned)
@@ -277,9 +291,11 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         or any(path.startswith(edition.path + Route("article", "").location) for path in stale))}
     editions = sorted(editions) if work.config["search"] else []
     if not (changed or stale or editions):
+        if besides:
+            besides()
         return 0, 0, 0
     with staging_folder(site_dir, swap=False) as staging:
-        render_outputs(work, changed, staging, jobs)
+        render_outputs(work, changed, staging, jobs, besides)
         for number in [] if search_later else editions:
             searchable = [output.path for output in outputs if output.searchable and output.edition == number]
             view = staging / f".search-{number}"
@@ -429,15 +445,17 @@ PARALLEL_FROM = 8  # chunks of work before worker processes pay off
 _worker: tuple[Renderer, Path] | None = None  # the renderer and target folder of a worker process
 
 
-def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None) -> None:
+def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None,
+                   besides: Callable[[], Any] | None = None) -> None:
     """Write `outputs` into `target`, spread over `jobs` processes when there are many; each file
     is made the same way wherever it is made, so the result does not depend on `jobs`. This process
     makes the folders, each once, just before the chunk needing them is handed out: workers making
-    them would wait on each other's changes to one folder."""
+    them would wait on each other's changes to one folder. `besides()` runs once, by a worker
+    while the others write, or here after the files (see `ordered_results`)."""
     made: set[str] = set()
     ordered_map(write_chunk, chunked(outputs, RENDER_CHUNK), jobs, parallel_from=PARALLEL_FROM,
                 initializer=start_worker, initargs=(work, target), chunksize=1,
-                prepare=partial(make_folders, target, made=made))
+                prepare=partial(make_folders, target, made=made), besides=besides)
 
 
 def start_worker(work: Renderer, target: Path) -> None:

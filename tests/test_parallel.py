@@ -111,3 +111,36 @@ def test_results_given_are_let_go_so_a_big_run_never_holds_them_all():
             gc.collect()
             alive_at_30 = [ref() for ref in seen[:28]]
     assert alive_at_30 == [None] * 28
+
+
+def test_the_task_besides_runs_once_in_a_forked_worker_or_else_here_after_the_items(tmp_path):
+    record = tmp_path / "besides"
+    items = list(range(60))
+    taken = {"data": "as the workers see it"}  # a closure over it is never pickled: forked workers inherit it
+
+    def besides() -> None:
+        with open(record, "a") as file:
+            file.write(f"{os.getpid()} {taken['data']}\n")
+
+    assert ordered_map(square, items, 2, parallel_from=2, chunksize=4, besides=besides) == [n * n for n in items]
+    ((pid, data),) = [line.split(" ", 1) for line in record.read_text().splitlines()]
+    assert int(pid) != os.getpid() and data == "as the workers see it"
+    record.unlink()
+    seen_after: list[bool] = []
+    for _ in ordered_results(square, items, 1, parallel_from=2, besides=besides):
+        seen_after.append(record.exists())
+    assert not any(seen_after) and record.read_text().split()[0] == str(os.getpid())
+    record.unlink()
+    thread = threading.Thread(target=lambda: ordered_map(square, items, 2, parallel_from=2, besides=besides))
+    thread.start()
+    thread.join()
+    assert record.read_text().split()[0] == str(os.getpid())  # no fork from a process running threads
+
+
+def fail_besides() -> None:
+    raise ValueError("besides failed")
+
+
+def test_a_failing_task_besides_fails_the_run():
+    with pytest.raises(ValueError, match="besides failed"):
+        ordered_map(square, list(range(60)), 2, parallel_from=2, chunksize=4, besides=fail_besides)
