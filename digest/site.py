@@ -6,8 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from heapq import merge
-from itertools import groupby, islice
+from itertools import groupby
 from typing import Any
 
 from digest.config import Config
@@ -173,25 +172,46 @@ def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
 class Related:
     """Articles sharing the most tags with an article, then in site order (newest first).
 
-    Those sharing two tags or more are found by intersecting the tags' sets and sorted; those
-    sharing one come in site order from a merge of the tags' lists (each already in site order),
-    so that a big tag is neither counted through nor sorted again."""
+    Each tag is a set of bits, its articles' places in site order, in one Python int, whose `&`
+    and `|` run in C over the whole site at once: intersecting two big tags' sets of slugs instead
+    took most of the planning of 100,000 articles (29 s). For an article, the places in at least
+    k of its tags are made from its tags' bits, for every k; its related articles are the first
+    places of those in the most, then in fewer, down to one: nothing is counted or sorted."""
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.position = {article.slug: index for index, article in enumerate(catalog.articles)}
-        self.slugs = {name: {other.slug for other in catalog.members["tag", name]} for name in catalog.tags}
+        self.place = {article.slug: index for index, article in enumerate(catalog.articles)}
+        self.bits = {name: bit_set((self.place[other.slug] for other in catalog.members["tag", name]),
+                                   len(catalog.articles)) for name in catalog.tags}
 
     def to(self, article: Article, count: int) -> list[Article]:
-        names = article.tags
-        several = set().union(*(self.slugs[a] & self.slugs[b] for i, a in enumerate(names) for b in names[i + 1:]))
-        several.discard(article.slug)
-        shared = {slug: sum(slug in self.slugs[name] for name in names) for slug in several}
-        best = sorted(several, key=lambda slug: (-shared[slug], self.position[slug]))[:count]
-        lists = [self.catalog.members["tag", name] for name in names]
-        ones = (other for other in merge(*lists, key=lambda other: self.position[other.slug])
-                if other.slug != article.slug and other.slug not in several)
-        return [self.catalog.entries[slug].article for slug in best] + list(islice(ones, count - len(best)))
+        at_least = [0]  # at_least[k]: the places in k of the article's tags or more (k >= 1)
+        for name in article.tags:
+            tag = self.bits[name]
+            at_least.append(0)
+            for k in range(len(at_least) - 1, 1, -1):
+                at_least[k] |= at_least[k - 1] & tag
+            at_least[1] |= tag
+        at_least.append(0)
+        others = ~(1 << self.place[article.slug])
+        found: list[int] = []
+        for k in range(len(at_least) - 2, 0, -1):
+            if len(found) == count:
+                break
+            exactly = at_least[k] & ~at_least[k + 1] & others
+            while exactly and len(found) < count:
+                first = exactly & -exactly  # the lowest bit: the newest article left
+                found.append(first.bit_length() - 1)
+                exactly ^= first
+        return [self.catalog.articles[place] for place in found]
+
+
+def bit_set(places: Iterable[int], size: int) -> int:
+    """The int whose bits at `places` (each below `size`) are set."""
+    bits = bytearray((size + 7) // 8)
+    for place in places:
+        bits[place >> 3] |= 1 << (place & 7)
+    return int.from_bytes(bits, "little")
 
 
 def term_pages(catalog: Catalog, size: int) -> Iterator[Page]:
