@@ -152,7 +152,8 @@ class PlainDocument:
     def for_converter(cls, md: markdown.Markdown) -> PlainDocument | None:
         parts = {"preprocessors": md.preprocessors, "blockprocessors": md.parser.blockprocessors,
                  "treeprocessors": md.treeprocessors, "postprocessors": md.postprocessors}
-        if any({item.name for item in registry._priority} != PLAIN_PARTS[kind] for kind, registry in parts.items()):
+        if any(len(registry) != len(PLAIN_PARTS[kind]) or not all(name in registry for name in PLAIN_PARTS[kind])
+               for kind, registry in parts.items()):
             return None
         triggers = inline_triggers(md, leave_out="[")
         return cls(re.compile(f"{triggers.pattern}|&")) if triggers else None
@@ -172,9 +173,10 @@ class PlainDocument:
                 continue
             if block[0] == "#":
                 heading = HEADING.fullmatch(block)
-                if not heading or not heading.group(2).strip():
+                shown = heading.group(2).strip() if heading else ""
+                if not shown:
                     return None
-                level, shown = len(heading.group(1)), heading.group(2).strip()
+                level = len(heading.group(1))
                 text_seen, anchor = heading_id(shown, taken)
                 parts.append(f'<h{level} id="{anchor}">{shown.replace(">", "&gt;")}</h{level}>')
                 if level in (2, 3):

@@ -50,35 +50,32 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
     and get the items pickled, `chunksize` at a time."""
     jobs = worker_count(jobs)
     prepare = prepare or _nothing
-    if jobs == 1 or len(items) < parallel_from:
-        if initializer:
-            initializer(*initargs)
-        for item in items:
-            prepare(item)
-            yield function(item)
-        if besides:
-            besides()
-        return
-    workers = min(jobs, len(items))
     spans = chunked(range(len(items)), chunksize)
 
     def prepare_span(span: range) -> None:
         for index in span:
             prepare(items[index])
 
-    if threading.active_count() == 1:
+    if jobs == 1 or len(items) < parallel_from:
+        if initializer:
+            initializer(*initargs)
+        for item in items:
+            prepare(item)
+            yield function(item)
+    elif threading.active_count() == 1:
         with inherited_heap(), ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
+                min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
                 initargs=(function, items, initializer, initargs, besides)) as pool:
             done_besides = pool.submit(_run_besides) if besides else None
             yield from _handed_out(pool, spans, lambda span: (_run_inherited, span), prepare_span)
             if done_besides:
                 done_besides.result()
         return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-        yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
-                               prepare_span)
+    else:
+        with ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("forkserver"),
+                                 initializer=initializer, initargs=initargs) as pool:
+            yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
+                                   prepare_span)
     if besides:
         besides()
 
