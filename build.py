@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, config) -> int:
 
 
 def run_ingest(config, force: bool) -> int:
-    from digest.ingest import ingest
+    from digest.intake.ingest import ingest
 
     report = ingest(config, force=force)
     for result in report.results:

@@ -18,9 +18,9 @@ import jieba
 
 from pypinyin import Style, pinyin
 
-from digest.clean import clean_text
-from digest.clean.encoding import decode_raw
-from digest.clean.script import to_target_script
+from digest.intake.clean import clean_text
+from digest.intake.clean.encoding import decode_raw
+from digest.script import to_target_script
 from digest.config import load_config
 from digest.schema import FrontMatter, dump_front_matter
 

@@ -45,7 +45,7 @@ from bench.projects import (BENCH_SETTINGS, ONE_JOB, OUT, SHIPPED_SETTINGS, Cont
 from bench.report import EDITED, FULL, NO_CHANGE, PREVIEW_EDITED, Report, Row, write_report  # noqa: E402
 from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.config import load_config  # noqa: E402
-from digest.ingest import ingest  # noqa: E402
+from digest.intake.ingest import ingest  # noqa: E402
 
 LARGE = 50_000  # articles from which --large-runs applies
 DATE_RE = re.compile(r"^date: (\S+)$", re.MULTILINE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.ingest import write_atomic
+from digest.files import write_atomic
 from digest.schema import FrontMatter, dump_front_matter, read_document
 from digest.slug import slugify
 

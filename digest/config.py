@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from digest.clean.script import to_target_script
+from digest.script import to_target_script
 from digest.errors import DigestError
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "defaults.yaml"

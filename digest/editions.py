@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from digest.clean.script import converter
+from digest.script import converter
 
 # Human-readable attributes: converted. Every other attribute (href, src, id, class, data-*, ...) is not.
 TEXT_ATTRIBUTES = frozenset({"title", "content", "aria-label", "placeholder", "alt", "label", "term"})

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from digest.clean.script import converter
+from digest.script import converter
 from digest.errors import DigestError
 from digest.pagefind_order import sort_filters
 from digest.urls import Route

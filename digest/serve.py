@@ -99,7 +99,7 @@ def run_builder(config: Config, drafts: bool, changed: set[Path], memory: BuildM
     """The one place the preview calls the builder, with what its builds keep between them;
     returns a summary line."""
     if any(path.is_relative_to(config.dir("seeds")) for path in changed):
-        from digest.ingest import ingest
+        from digest.intake.ingest import ingest
 
         report = ingest(config)
         for result in report.failed:

@@ -3,7 +3,7 @@
 import markdown
 import pytest
 
-from digest.blocks import Block, escape_markdown, to_blocks, to_markdown
+from digest.intake.blocks import Block, escape_markdown, to_blocks, to_markdown
 
 PARA = "这是一个完整的段落，它以句号结尾，并且足够长，不会被误认为标题。"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.clean.boilerplate import drop_boilerplate
+from digest.intake.clean.boilerplate import drop_boilerplate
 from digest.config import load_config
 
 RULES = load_config(None).rules

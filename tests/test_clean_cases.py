@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from digest.clean import Cleaned, clean_text, stages
+from digest.intake.clean import Cleaned, clean_text, stages
 from digest.config import load_config
 
 CASES_FILE = Path(__file__).parent / "cases" / "clean.yaml"

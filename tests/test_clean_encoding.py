@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.clean.encoding import decode_raw
+from digest.intake.clean.encoding import decode_raw
 from digest.errors import DigestError
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
-from digest.clean import Cleaned
-from digest.clean.mojibake import LOST, repair_gbk_mojibake
+from digest.intake.clean import Cleaned
+from digest.intake.clean.mojibake import LOST, repair_gbk_mojibake
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

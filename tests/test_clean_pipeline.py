@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from digest.clean import Cleaned, clean_text
-from digest.clean.encoding import decode_raw
+from digest.intake.clean import Cleaned, clean_text
+from digest.intake.clean.encoding import decode_raw
 from digest.config import load_config
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from digest.config import load_config
-from digest.extract import cut_at_sentence, extract
+from digest.intake.extract import cut_at_sentence, extract
 
 RULES = load_config(None).rules
 BODY = "这是正文的第一段，讲述了一个很长的故事，内容足够长以便被认作正文而不是标题或者元数据行。"

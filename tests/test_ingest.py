@@ -13,7 +13,7 @@ import pytest
 
 import build
 from digest.config import load_config
-from digest.ingest import ingest, is_edited
+from digest.intake.ingest import ingest, is_edited
 from digest.schema import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,7 +226,7 @@ def test_seed_encodings_and_newlines(tmp_path, encoding):
 def test_parallel_ingest_equals_single_process(tmp_path):
     """A generated corpus big enough for the process pool gives the same files either way."""
     from bench.corpus import write_raw_corpus
-    from digest.ingest import PARALLEL_FROM
+    from digest.intake.ingest import PARALLEL_FROM
 
     trees = []
     for jobs in (1, 2):

@@ -26,8 +26,8 @@ from functools import cache, lru_cache, partial
 from importlib import resources
 from typing import Callable, Iterator, Optional, Sequence, Union
 
-from digest.clean import Cleaned
-from digest.clean.script import converter
+from digest.intake.clean import Cleaned
+from digest.script import converter
 
 LOST = "□"
 CONTEXT = 8           # characters of output kept as context for the next region

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.clean.punctuation import HAN
+from digest.intake.clean.punctuation import HAN
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 TONE_MARKS = "\u0300\u0301\u0304\u030c"  # the same tones as combining marks (decomposed text)

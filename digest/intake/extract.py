@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from digest.clean.punctuation import HAN
+from digest.intake.clean.punctuation import HAN
 from digest.schema import FrontMatter
 
 SENTENCE_END = "。！？!?…"
@@ -296,7 +296,7 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
-    text = (Path(__file__).parent / "data" / "surnames.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent.parent / "data" / "surnames.txt").read_text(encoding="utf-8")
     return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
 
 

@@ -6,7 +6,7 @@ import html
 import re
 from html.entities import html5
 
-from digest.clean.encoding import normalize_whitespace
+from digest.intake.clean.encoding import normalize_whitespace
 
 HIDDEN_BLOCK = re.compile(r"<!--.*?-->|<(script|style|noscript)\b[^>]*>.*?</\1\s*>",
                           re.IGNORECASE | re.DOTALL)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import compress, count, groupby
 
-from digest.clean import Cleaned
+from digest.intake.clean import Cleaned
 
 CLAUSE_END = re.compile(r"[，。！？；：,!?;\n]+ *")
 MIN_CLAUSE = 4      # shorter clauses (`是的，是的`) repeat on purpose

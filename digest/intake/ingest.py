@@ -7,20 +7,19 @@ A content file the curator has edited is never overwritten: each file carries a
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from digest.blocks import to_blocks, to_markdown
-from digest.clean import clean_text
-from digest.clean.encoding import decode_raw
-from digest.clean.script import to_target_script
+from digest.intake.blocks import to_blocks, to_markdown
+from digest.intake.clean import clean_text
+from digest.intake.clean.encoding import decode_raw
+from digest.script import to_target_script
 from digest.config import Config
 from digest.errors import DigestError
-from digest.extract import extract
+from digest.files import write_atomic
+from digest.intake.extract import extract
 from digest.parallel import ordered_map
 from digest.schema import FrontMatter, dump_front_matter, read_document
 from digest.slug import slugify, unique_slug
@@ -179,14 +178,3 @@ def is_edited(path: Path) -> bool:
 def _digest(text: str) -> str:
     return hashlib.sha256(FINGERPRINT_LINE.sub("", text).encode("utf-8")).hexdigest()[:16]
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

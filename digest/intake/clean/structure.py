@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.clean.punctuation import HAN
+from digest.intake.clean.punctuation import HAN
 
 HAN_CHAR = re.compile(f"[{HAN}]")
 # A paragraph without a sentence end was cut by a line break (PDF extraction) when it is prose:

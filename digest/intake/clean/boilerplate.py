@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from digest.clean.punctuation import normalize_punctuation
+from digest.intake.clean.punctuation import normalize_punctuation
 
 Test = Callable[[str], bool]
 

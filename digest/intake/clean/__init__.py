@@ -26,15 +26,15 @@ Stage = Callable[[str], Union[str, Cleaned]]
 
 def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     """The pipeline, in order. Every stage is a pure function of the text."""
-    from digest.clean.boilerplate import drop_boilerplate
-    from digest.clean.encoding import normalize_whitespace
-    from digest.clean.findings import find_repeated_clauses
-    from digest.clean.markup import strip_html_tags
-    from digest.clean.mojibake import repair_gbk_mojibake
-    from digest.clean.pinyin import strip_pinyin_annotations
-    from digest.clean.punctuation import normalize_punctuation, restore_lost_spaces
-    from digest.clean.script import fix_phrases, to_target_script
-    from digest.clean.structure import join_broken_paragraphs
+    from digest.intake.clean.boilerplate import drop_boilerplate
+    from digest.intake.clean.encoding import normalize_whitespace
+    from digest.intake.clean.findings import find_repeated_clauses
+    from digest.intake.clean.markup import strip_html_tags
+    from digest.intake.clean.mojibake import repair_gbk_mojibake
+    from digest.intake.clean.pinyin import strip_pinyin_annotations
+    from digest.intake.clean.punctuation import normalize_punctuation, restore_lost_spaces
+    from digest.script import fix_phrases, to_target_script
+    from digest.intake.clean.structure import join_broken_paragraphs
 
     return [
         normalize_whitespace,                          # CRLF, control chars, odd spaces
