@@ -56,7 +56,7 @@ class Report:
 def write_report(path: Path, report: Report) -> None:
     kept = section_of(path.read_text(encoding="utf-8"), CLEANING_HEADING) if path.exists() else None
     sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
-                *([kept] if kept else []), method(report)]
+                method(report), *([kept] if kept else [])]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
 
