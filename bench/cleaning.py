@@ -121,14 +121,10 @@ def read_output(path: Path) -> Output | None:
 
 
 def score_page(page: dict[str, Any], output: Output | None) -> PageScore:
-    score = PageScore(page)
+    """Which of the page's eight facts ingest got right, and what noise it left and text it lost."""
     if output is None:
-        score.vanished = True
-        score.wrong = {name: "(page vanished)" for name in FIELDS}
-        score.lost = list(page["keep"])
-        score.noise_left = [(kind, text) for kind, texts in page["noise"].items() for text in texts]
-        return score
-    meta = output.meta
+        return vanished(page)
+    score, meta = PageScore(page), output.meta
     checks = {
         "title": title_right(page["title"], meta),
         "date": (str(meta["date"]) if meta.get("date") else None) == page["date"],
@@ -137,9 +133,7 @@ def score_page(page: dict[str, Any], output: Output | None) -> PageScore:
         "source_url": (meta.get("source_url") or None) == page.get("source_url"),
         "tags": {tag_key(t) for t in page.get("tags", [])} <= {tag_key(t) for t in meta.get("tags") or []},
     }
-    for name, ok in checks.items():
-        if not ok:
-            score.wrong[name] = repr(meta.get(name.replace(" ", "_")))
+    score.wrong = {name: repr(meta.get(name)) for name, ok in checks.items() if not ok}
     bodies = (norm(output.body), norm(MARKUP.sub("", output.body)))
     score.lost = [p for p in page["keep"] if not any(norm(p) in body for body in bodies)]
     score.noise_left = [(kind, text) for kind, texts in page["noise"].items() for text in texts
@@ -149,6 +143,12 @@ def score_page(page: dict[str, Any], output: Output | None) -> PageScore:
     if score.noise_left:
         score.wrong["noise dropped"] = "left: " + " | ".join(text for _, text in score.noise_left)
     return score
+
+
+def vanished(page: dict[str, Any]) -> PageScore:
+    """A page ingest made no content file of: every fact wrong, every phrase lost, all noise left."""
+    noise = [(kind, text) for kind, texts in page["noise"].items() for text in texts]
+    return PageScore(page, {name: "(page vanished)" for name in FIELDS}, noise, list(page["keep"]), True)
 
 
 def title_right(expected: str | None, meta: dict[str, Any]) -> bool:
