@@ -6,6 +6,8 @@
 #   make serve        preview the site locally (python build.py serve)
 #   make check        validate content/ and the built site's links (python build.py check)
 #   make bench        run the benchmarks (python bench/run.py), write bench/RESULTS.md
+#   make cleaning-score  score ingest on the real-page corpus (python bench/cleaning.py), write its
+#                     section of bench/RESULTS.md
 #   make deps-system  install the Debian packages the tests need, only if missing (apt-get)
 #   make clean        remove site/ and caches (never content/); `make distclean` also removes .venv
 #
@@ -43,7 +45,7 @@ RUN_STAMP := $(VENV)/.installed-run-$(call hash,requirements.txt)
 DEV_STAMP := $(VENV)/.installed-dev-$(call hash,requirements.txt requirements-dev.txt)
 NODE_STAMP := node_modules/.installed-$(call hash,package.json package-lock.json)
 
-.PHONY: site build test serve check bench clean distclean deps-system setup setup-dev setup-node
+.PHONY: site build test serve check bench cleaning-score clean distclean deps-system setup setup-dev setup-node
 
 # ---------------------------------------------------------------- set-up -----------------
 
@@ -129,6 +131,12 @@ $(BENCH_STAMP): | $(PY)
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
+
+# Ingests tests/realworld/ in a temporary project and scores it against the editor's notes, both
+# parts (about 10 s); CLEANING_ARGS='--part dev --verbose' lists what was wrong on each dev page.
+CLEANING_ARGS ?= --write-results
+cleaning-score: $(RUN_STAMP)
+	$(PY) bench/cleaning.py $(CLEANING_ARGS)
 
 clean:
 	rm -rf $(SITE_DIR) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts

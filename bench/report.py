@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.measure import Measurement, median
+from bench.sections import CLEANING_HEADING, section_of
 from bench.projects import BENCH_SETTINGS, FLOOR, HUGO, PELICAN, ROOT, Contender, hugo_binary
 
 FULL, NO_CHANGE, EDITED = "full clean build", "no-change rebuild", "one article edited"
@@ -53,8 +54,9 @@ class Report:
 
 
 def write_report(path: Path, report: Report) -> None:
+    kept = section_of(path.read_text(encoding="utf-8"), CLEANING_HEADING) if path.exists() else None
     sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
-                method(report)]
+                method(report), *([kept] if kept else [])]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
 
