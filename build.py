@@ -105,7 +105,16 @@ def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None)
 
     report = build_site(config, drafts=drafts, jobs=jobs, full=full)
     print(f"build: {report}")
+    print_relative_url_note(config)
     return 0
+
+
+def print_relative_url_note(config) -> None:
+    """Search engines take only absolute URLs in a sitemap; a path base_url cannot give them."""
+    if config["base_url"].startswith("/"):
+        print(f"note: base_url is a path ({config['base_url']}), so sitemap.xml holds relative URLs that search "
+              f"engines reject and robots.txt names no sitemap; set base_url (or --base-url) to the site's "
+              f"https:// address before publishing")
 
 
 def run_check(config) -> int:
@@ -114,6 +123,7 @@ def run_check(config) -> int:
     errors, notes = check_project(config)
     for line in notes + errors:
         print(line)
+    print_relative_url_note(config)
     print(f"check: {len(errors)} error(s), {len(notes)} review note(s)")
     return 1 if errors else 0
 

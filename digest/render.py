@@ -378,6 +378,7 @@ def make_environment(config: Config, edition: Edition | None = None,
         return atom_id(kind, key, edition.path)
 
     environment.globals.update(url_for=urls.url_for, atom_id=edition_atom_id, edition_url=edition_url,
+                               absolute_urls=urls.is_absolute,
                                site={**config.data, "language": edition.lang},
                                edition=edition, editions=editions)
     return environment
