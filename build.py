@@ -24,7 +24,8 @@ def site_options(**defaults) -> argparse.ArgumentParser:
     """--base-url and --drafts, accepted before or after the command."""
     options = argparse.ArgumentParser(add_help=False, **defaults)
     options.add_argument("--base-url", help="site URL or path prefix, e.g. https://user.github.io/digest/")
-    options.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    options.add_argument("--drafts", action="store_true",
+                         help="include articles marked draft: true, marked 草稿 (serve always does)")
     return options
 
 
@@ -49,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     new = commands.add_parser("new", help="start a new draft article in content/")
     new.add_argument("title", help="the article's title, e.g. \"基层治理新探索\"")
     serve = commands.add_parser("serve", parents=[per_command],
-                                help="build, preview the site locally, rebuild and reload the browser on save")
+                                help="build with drafts (marked 草稿), preview the site locally, rebuild and reload the browser on save")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -105,6 +106,10 @@ def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None)
 
     report = build_site(config, drafts=drafts, jobs=jobs, full=full)
     print(f"build: {report}")
+    if report.drafts_left_out:
+        count = report.drafts_left_out
+        print(f"{count} draft{'s' if count > 1 else ''} left out; `./build.py serve` shows "
+              f"{'them' if count > 1 else 'it'}")
     print_relative_url_note(config)
     return 0
 
@@ -131,8 +136,12 @@ def run_check(config) -> int:
 def run_new(config, title: str) -> int:
     from digest.authoring import new_article
 
+    from digest.urls import Urls
+
     path = new_article(config, title)
-    print(f"created {Path(path).relative_to(config.root)}")
+    preview = f"http://127.0.0.1:8000{Urls(config['base_url']).url_for('article', path.stem)}"
+    print(f"created {Path(path).relative_to(config.root)}: a draft, left out of `./build.py build` until you "
+          f"set draft: false; `./build.py serve` shows it, marked 草稿, at {preview}")
     return 0
 
 
@@ -142,7 +151,7 @@ def run_serve(args: argparse.Namespace, config) -> int:
     def reload():  # config.yaml changed: read it again, keeping the command line's --base-url
         return load_config(args.config).with_overrides(base_url=args.base_url)
 
-    return serve(config, args.host, args.port, drafts=args.drafts, reload=reload)
+    return serve(config, args.host, args.port, drafts=True, reload=reload)  # the preview shows drafts, marked
 
 
 if __name__ == "__main__":
