@@ -1,23 +1,51 @@
 #!/usr/bin/env python3
 """digest command line: ingest raw seeds, build the site, check it, preview it.
 
-    python build.py                 ingest seeds/ into content/, then build site/
-    python build.py ingest [--force]
-    python build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
-    python build.py check
-    python build.py new "标题"
-    python build.py serve [--port 8000] [--host 127.0.0.1]
+    ./build.py                 ingest seeds/ into content/, then build site/
+    ./build.py ingest [--force]
+    ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
+    ./build.py check [--base-url URL]
+    ./build.py new "标题"
+    ./build.py serve [--port 8000] [--host 127.0.0.1]
+
+Run by any Python 3 (`./build.py` is `python3 build.py`), it runs itself again with the project's
+.venv/bin/python, which `make site` sets up with what digest needs.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
-import traceback
 from pathlib import Path
 
-from digest.config import load_config
-from digest.errors import DigestError
+PROJECT_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+REEXEC_MARK = "DIGEST_REEXEC"  # set for the second run, so that a broken .venv can never loop
+
+
+def run_in_project_venv() -> None:
+    """Replace this process with the same command run by .venv/bin/python, unless it is the
+    interpreter running already (or this is the run it started)."""
+    if os.environ.pop(REEXEC_MARK, None) or not PROJECT_PYTHON.exists():
+        return
+    if Path(sys.prefix).resolve() == PROJECT_PYTHON.parent.parent.resolve():
+        return
+    os.environ[REEXEC_MARK] = "1"
+    os.execv(str(PROJECT_PYTHON), [str(PROJECT_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    run_in_project_venv()
+
+import argparse  # noqa: E402 - after the re-exec: only .venv has what digest imports
+import traceback  # noqa: E402
+
+try:
+    from digest.config import load_config  # noqa: E402
+    from digest.errors import DigestError  # noqa: E402
+except ModuleNotFoundError as missing:
+    if __name__ != "__main__":
+        raise
+    sys.exit(f"error: {missing}: run `make site` first (it sets up .venv with what digest needs)")
 
 
 def site_options(**defaults) -> argparse.ArgumentParser:
