@@ -55,6 +55,8 @@ def load_config(path: Path | str | None = "config.yaml") -> Config:
     path = Path(path)
     if not path.exists():
         raise DigestError("config file not found", path)
+    if not path.is_file():
+        raise DigestError("not a file: --config names the settings file, like config.yaml", path)
     user = _read_yaml(path)
     merged = _merge(defaults, user, path, prefix="")
     return _finish(merged, path.resolve().parent, path)

@@ -160,6 +160,11 @@ def test_a_config_not_in_utf8_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and f"{path}:1: not UTF-8 text" in err
 
 
+def test_a_config_that_is_a_folder_is_one_line(tmp_path, capsys):
+    assert build.main(["--config", str(tmp_path), "check"]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path}: not a file: --config names the settings file, like config.yaml\n"
+
+
 def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_bytes("\ufefftitle: 文摘\n".encode("utf-8"))
