@@ -3,8 +3,8 @@
 #   make site         set up .venv (runtime requirements), ingest seeds/ and build site/
 #   make test         set up everything the tests need (system packages, dev requirements, Node
 #                     packages), run pytest
-#   make serve        preview the site locally (python build.py serve)
-#   make check        validate content/ and the built site's links (python build.py check)
+#   make serve        preview the site locally (./build.py serve)
+#   make check        validate content/ and the built site's links (./build.py check)
 #   make bench        run the benchmarks (python bench/run.py), write bench/RESULTS.md
 #   make cleaning-score  score ingest on the real-page corpus (python bench/cleaning.py), write its
 #                     section of bench/RESULTS.md

@@ -1,30 +1,59 @@
 #!/usr/bin/env python3
 """digest command line: ingest raw seeds, build the site, check it, preview it.
 
-    python build.py                 ingest seeds/ into content/, then build site/
-    python build.py ingest [--force]
-    python build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
-    python build.py check
-    python build.py new "标题"
-    python build.py serve [--port 8000] [--host 127.0.0.1]
+    ./build.py                 ingest seeds/ into content/, then build site/
+    ./build.py ingest [--force]
+    ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
+    ./build.py check [--base-url URL]
+    ./build.py new "标题"
+    ./build.py serve [--port 8000] [--host 127.0.0.1]
+
+Run by any Python 3 (`./build.py` is `python3 build.py`), it runs itself again with the project's
+.venv/bin/python, which `make site` sets up with what digest needs.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
-import traceback
 from pathlib import Path
 
-from digest.config import load_config
-from digest.errors import DigestError
+PROJECT_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+REEXEC_MARK = "DIGEST_REEXEC"  # set for the second run, so that a broken .venv can never loop
+
+
+def run_in_project_venv() -> None:
+    """Replace this process with the same command run by .venv/bin/python, unless it is the
+    interpreter running already (or this is the run it started)."""
+    if os.environ.pop(REEXEC_MARK, None) or not PROJECT_PYTHON.exists():
+        return
+    if Path(sys.prefix).resolve() == PROJECT_PYTHON.parent.parent.resolve():
+        return
+    os.environ[REEXEC_MARK] = "1"
+    os.execv(str(PROJECT_PYTHON), [str(PROJECT_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    run_in_project_venv()
+
+import argparse  # noqa: E402 - after the re-exec: only .venv has what digest imports
+import traceback  # noqa: E402
+
+try:
+    from digest.config import load_config  # noqa: E402
+    from digest.errors import DigestError  # noqa: E402
+except ModuleNotFoundError as missing:
+    if __name__ != "__main__":
+        raise
+    sys.exit(f"error: {missing}: run `make site` first (it sets up .venv with what digest needs)")
 
 
 def site_options(**defaults) -> argparse.ArgumentParser:
     """--base-url and --drafts, accepted before or after the command."""
     options = argparse.ArgumentParser(add_help=False, **defaults)
     options.add_argument("--base-url", help="site URL or path prefix, e.g. https://user.github.io/digest/")
-    options.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    options.add_argument("--drafts", action="store_true",
+                         help="include articles marked draft: true, marked 草稿 (serve always does)")
     return options
 
 
@@ -49,7 +78,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     new = commands.add_parser("new", help="start a new draft article in content/")
     new.add_argument("title", help="the article's title, e.g. \"基层治理新探索\"")
     serve = commands.add_parser("serve", parents=[per_command],
-                                help="build, preview the site locally, rebuild and reload the browser on save")
+                                help="build with drafts (marked 草稿), preview the site locally, rebuild and reload the browser on save")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -105,7 +134,20 @@ def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None)
 
     report = build_site(config, drafts=drafts, jobs=jobs, full=full)
     print(f"build: {report}")
+    if report.drafts_left_out:
+        count = report.drafts_left_out
+        print(f"{count} draft{'s' if count > 1 else ''} left out; `./build.py serve` shows "
+              f"{'them' if count > 1 else 'it'}")
+    print_relative_url_note(config)
     return 0
+
+
+def print_relative_url_note(config) -> None:
+    """Search engines take only absolute URLs in a sitemap; a path base_url cannot give them."""
+    if config["base_url"].startswith("/"):
+        print(f"note: base_url is a path ({config['base_url']}), so sitemap.xml holds relative URLs that search "
+              f"engines reject and robots.txt names no sitemap; set base_url (or --base-url) to the site's "
+              f"https:// address before publishing")
 
 
 def run_check(config) -> int:
@@ -114,6 +156,7 @@ def run_check(config) -> int:
     errors, notes = check_project(config)
     for line in notes + errors:
         print(line)
+    print_relative_url_note(config)
     print(f"check: {len(errors)} error(s), {len(notes)} review note(s)")
     return 1 if errors else 0
 
@@ -121,8 +164,12 @@ def run_check(config) -> int:
 def run_new(config, title: str) -> int:
     from digest.authoring import new_article
 
+    from digest.urls import Urls
+
     path = new_article(config, title)
-    print(f"created {Path(path).relative_to(config.root)}")
+    preview = f"http://127.0.0.1:8000{Urls(config['base_url']).url_for('article', path.stem)}"
+    print(f"created {Path(path).relative_to(config.root)}: a draft, left out of `./build.py build` until you "
+          f"set draft: false; `./build.py serve` shows it, marked 草稿, at {preview}")
     return 0
 
 
@@ -132,7 +179,7 @@ def run_serve(args: argparse.Namespace, config) -> int:
     def reload():  # config.yaml changed: read it again, keeping the command line's --base-url
         return load_config(args.config).with_overrides(base_url=args.base_url)
 
-    return serve(config, args.host, args.port, drafts=args.drafts, reload=reload)
+    return serve(config, args.host, args.port, drafts=True, reload=reload)  # the preview shows drafts, marked
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def check_project(config: Config) -> tuple[list[str], list[str]]:
     errors, notes = check_content(config)
     site = config.dir("site")
     if not (site / "index.html").exists():
-        errors.append(f"error: {site}: no built site; run `python build.py build` first")
+        errors.append(f"error: {site}: no built site; run `./build.py build` first")
     else:
         errors += [f"error: {problem}" for problem in check_links(site, config["base_url"])]
     return errors, notes

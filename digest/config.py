@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 
+from digest import yamlcore
 from digest.script import to_target_script
 from digest.errors import DigestError
+from digest.urls import base_url_problem
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "defaults.yaml"
 SCRIPTS = ("t2s", "s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2s", "hk2s")
@@ -35,13 +37,14 @@ class Config:
 
     def with_overrides(self, **overrides: Any) -> "Config":
         """A copy with top-level keys replaced (e.g. base_url from the command line)."""
-        data = {**self.data, **{k: v for k, v in overrides.items() if v is not None}}
-        return Config(data=data, root=self.root, path=self.path, rules=self.rules)
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        if "base_url" in overrides:
+            check_base_url(overrides["base_url"], "--base-url")
+        return Config(data={**self.data, **overrides}, root=self.root, path=self.path, rules=self.rules)
 
 
 def load_defaults() -> dict[str, Any]:
-    with DEFAULTS_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return yamlcore.load(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
 def load_config(path: Path | str | None = "config.yaml") -> Config:
@@ -52,23 +55,32 @@ def load_config(path: Path | str | None = "config.yaml") -> Config:
     path = Path(path)
     if not path.exists():
         raise DigestError("config file not found", path)
+    if not path.is_file():
+        raise DigestError("not a file: --config names the settings file, like config.yaml", path)
     user = _read_yaml(path)
     merged = _merge(defaults, user, path, prefix="")
     return _finish(merged, path.resolve().parent, path)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """The settings in `path`, read with YAML 1.2 core rules (digest/yamlcore.py): `on` is text,
+    a key given twice is an error at its line."""
+    data = path.read_bytes()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is allowed
+    except UnicodeDecodeError as exc:
+        raise DigestError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", path,
+                          data[:exc.start].count(b"\n") + 1) from None
+    try:
+        settings = yamlcore.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
-                          mark.line + 1 if mark else None) from None
-    if data is None:
+        problem, line = yamlcore.yaml_error(exc)
+        raise DigestError(f"invalid YAML: {problem}", path, line + 1 if line is not None else None) from None
+    if settings is None:
         return {}
-    if not isinstance(data, dict):
+    if not isinstance(settings, dict):
         raise DigestError("expected a mapping of settings at the top level", path)
-    return data
+    return settings
 
 
 def _merge(default: dict[str, Any], user: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]:
@@ -83,19 +95,60 @@ def _merge(default: dict[str, Any], user: dict[str, Any], path: Path, prefix: st
 
 
 def _merge_value(default: Any, value: Any, path: Path, name: str) -> Any:
-    if default is None or value is None:
+    """`value` checked against the kind of its default (null only where the default is null)."""
+    if default is None:  # `domain`: text or null
+        if value is not None and not isinstance(value, str):
+            raise DigestError(f"setting '{name}' must be text or null, not {_shown(value)}", path)
         return value
+    kind = _kind(default)
+    if _kind(value) != kind:
+        hint = " (put it in quotes)" if kind == "text" and isinstance(value, (int, float)) else ""
+        raise DigestError(f"setting '{name}' must be {kind}, not {_shown(value)}{hint}", path)
     if isinstance(default, dict):
-        if not isinstance(value, dict):
-            raise DigestError(f"setting '{name}' must be a mapping", path)
         if _is_open_mapping(name):
-            return {**default, **value}
+            return {**default, **_checked_entries(value, path, name)}
         return _merge(default, value, path, prefix=f"{name}.")
-    if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
-        raise DigestError(f"setting '{name}' must be of type {type(default).__name__}", path)
     if isinstance(default, list) and name.startswith("rules."):
+        _check_text_items(value, path, name)
         return default + [item for item in value if item not in default]
+    if isinstance(default, str) and not value.strip() and name in NON_EMPTY_TEXT:
+        raise DigestError(f"setting '{name}' must not be empty", path)
     return value
+
+
+KINDS = ((bool, "true or false"), (int, "a whole number"), (float, "a number"), (str, "text"), (list, "a list"),
+         (dict, "a mapping"), (type(None), "null"))
+
+
+def _kind(value: Any) -> str:
+    return next((kind for type_, kind in KINDS if isinstance(value, type_)), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    return _kind(value) if isinstance(value, (list, dict, type(None))) else f"{_kind(value)} {value!r}"
+
+
+def _check_text_items(items: list[Any], path: Path, name: str) -> None:
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise DigestError(f"setting '{name}[{index}]' must be text, not {_shown(item)} "
+                              f"(put it in quotes)", path)
+
+
+def _checked_entries(value: dict[str, Any], path: Path, name: str) -> dict[str, Any]:
+    """An open mapping's entries: `labels` map to lists of text, the others to text."""
+    for key, item in value.items():
+        if name.endswith(".labels"):
+            if not isinstance(item, list):
+                raise DigestError(f"setting '{name}.{key}' must be a list, not {_shown(item)}", path)
+            _check_text_items(item, path, f"{name}.{key}")
+        elif not isinstance(item, str):
+            raise DigestError(f"setting '{name}.{key}' must be text, not {_shown(item)}", path)
+    return value
+
+
+NON_EMPTY_TEXT = {"title", "base_url", "language", "unknown_source", "script", "paths.seeds", "paths.content",
+                  "paths.templates", "paths.static", "paths.site", "paths.cache"}
 
 
 def _is_open_mapping(name: str) -> bool:
@@ -108,12 +161,22 @@ OPEN_MAPPINGS = DATA_MAPPINGS | {"labels"}
 POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
 
 
+def check_base_url(base_url: str, where: Path | str | None) -> None:
+    """One line naming base_url and where it came from (config.yaml or --base-url)."""
+    problem = base_url_problem(base_url)
+    if problem:
+        raise DigestError(f"setting 'base_url' {problem}: {base_url!r}", where)
+
+
 def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
     if data["script"] not in SCRIPTS:
         raise DigestError(f"setting 'script' must be one of {', '.join(SCRIPTS)}", path)
     for key in POSITIVE_WHOLE_NUMBERS:
         if not isinstance(data[key], int) or data[key] < 1:
             raise DigestError(f"setting '{key}' must be a positive whole number", path)
+    if data["related_count"] < 0:
+        raise DigestError("setting 'related_count' must be 0 or more", path)
+    check_base_url(data["base_url"], path)
     _check_editions(data, path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])

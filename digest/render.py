@@ -56,6 +56,7 @@ class BuildReport:
     rendered: int = 0
     written: int = 0
     removed: int = 0
+    drafts_left_out: int = 0  # articles marked draft: true that this build did not publish
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "output": str(self.output)})
@@ -122,8 +123,9 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     cache.set("inputs", None)
     with collector_paused(), remembered_slugs(cache):
         previous = None if full else (memory and memory.plan) or cache.plan(key)
-        articles = load_articles(config, drafts=drafts, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
-                                 remembered=previous.by_digest() if previous else {})
+        everything = load_articles(config, drafts=True, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
+                                   remembered=previous.by_digest() if previous else {})
+        articles = [article for article in everything if drafts or not article.draft]
         if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
@@ -154,7 +156,8 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     files = len(outputs) + sum(index.files for index in indexes)
     indexed = sum(index.pages for index in indexes) if config["search"] else None
     page_count = sum(1 for output in outputs if output.page is not None)
-    report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed)
+    report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed,
+                         drafts_left_out=len(everything) - len(articles))
     cache.set("report", report.to_json())
     cache.set("inputs", inputs)
     if memory:  # made ready for the next build, which the preview wants soon
@@ -378,6 +381,7 @@ def make_environment(config: Config, edition: Edition | None = None,
         return atom_id(kind, key, edition.path)
 
     environment.globals.update(url_for=urls.url_for, atom_id=edition_atom_id, edition_url=edition_url,
+                               absolute_urls=urls.is_absolute,
                                site={**config.data, "language": edition.lang},
                                edition=edition, editions=editions)
     return environment

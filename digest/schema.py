@@ -10,26 +10,11 @@ from typing import Any
 
 import yaml
 
+from digest import yamlcore
 from digest.errors import DigestError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = "---"
-
-
-# libyaml's C loader and dumper when PyYAML has them: front-matter is read for every
-# article on every build, and the pure-Python parser was half of a build's time.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Loader(_SafeLoader):
-    """SafeLoader that leaves dates as text, so a bad date is reported with its line."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass
@@ -69,30 +54,34 @@ def split_document(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
-    """Validate front-matter; errors name the file and the line of the bad key."""
+    """Validate front-matter; errors name the file and the line of the bad key. Read with YAML 1.2
+    core rules (digest/yamlcore.py), and text fields keep the text as typed: `title: 12:30`,
+    `tags: [0x1F]` and `doi: 1.10` are the text shown, never numbers."""
     try:
-        node, data = _compose_and_construct(yaml_text)
+        node, data = yamlcore.compose_and_construct(yaml_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
-        raise DigestError(f"invalid front-matter YAML: {getattr(exc, 'problem', exc)}", path, line) from None
+        problem, line = yamlcore.yaml_error(exc)
+        # +1 for 1-based, +1 for the opening fence
+        raise DigestError(f"invalid front-matter YAML: {problem}", path, line + 2 if line is not None else None) from None
     if not isinstance(data, dict):
         raise DigestError("front-matter must be a mapping of fields", path, 2)
-    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if node else {}
-    values = {key: _check_field(key, value, path, lines.get(key)) for key, value in data.items()}
+    value_nodes = {key.value: value for key, value in node.value}
+    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value}
+    values = {key: _check_field(key, value if key == "draft" else _as_typed(value, value_nodes[key]),
+                                path, lines[key]) for key, value in data.items()}
     if not values.get("title"):
         raise DigestError("front-matter needs a non-empty 'title'", path, lines.get("title", 2))
     return FrontMatter(**values)
 
 
-def _compose_and_construct(yaml_text: str) -> tuple[Any, Any]:
-    """Parse once: the node tree (for line numbers) and the data built from it."""
-    loader = _Loader(yaml_text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
+def _as_typed(value: Any, node: Any) -> Any:
+    """A number (or true/false) where text is wanted is the scalar's text as written; the items
+    of a list likewise. Null, text, dates and the rest are left to the field's check."""
+    if isinstance(value, (int, float)) and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(value, list) and isinstance(node, yaml.SequenceNode):
+        return [_as_typed(item, item_node) for item, item_node in zip(value, node.value)]
+    return value
 
 
 def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
@@ -108,8 +97,6 @@ def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
         if not isinstance(value, bool):
             raise DigestError("'draft' must be true or false", path, line)
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
     if not isinstance(value, str):
         raise DigestError(f"'{key}' must be text", path, line)
     if key == "slug" and not SLUG_RE.match(value):
@@ -120,9 +107,9 @@ def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
 def _check_list(key: str, value: Any, path: Path, line: int | None) -> list[str]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise DigestError(f"'{key}' must be a list of text items", path, line)
-    return [str(item) for item in value]
+    return value
 
 
 def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
@@ -139,16 +126,15 @@ def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
 def dump_front_matter(meta: FrontMatter) -> str:
     """YAML in schema order, Chinese left readable, the same bytes for the same data."""
     data = {name: getattr(meta, name) for name in FIELD_NAMES}
-    text = yaml.dump(data, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=1000,
-                     default_flow_style=False)
-    return f"{FENCE}\n{text}{FENCE}\n"
+    return f"{FENCE}\n{yamlcore.dump(data)}{FENCE}\n"
 
 
 def read_document(path: Path, data: bytes | None = None) -> tuple[FrontMatter, str, int]:
     """Read and validate one content file: (front-matter, Markdown body, body's first line);
     `data` is the file's bytes when the caller has read them already."""
     try:
-        text = (path.read_bytes() if data is None else data).decode("utf-8")
+        # A byte-order mark, as some Windows editors write, is not part of the text.
+        text = (path.read_bytes() if data is None else data).decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise DigestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
     yaml_text, body, body_line = split_document(text.replace("\r\n", "\n").replace("\r", "\n"), path)

@@ -1,6 +1,7 @@
 """Preview the site while editing it: build, serve site/, rebuild on save, reload the open tabs.
 
-`python build.py serve` builds once, then serves site/ on 127.0.0.1 under the base path of
+`./build.py serve` builds once (with drafts, which the templates mark 草稿), then serves site/ on
+127.0.0.1 under the base path of
 the published site (base_url https://user.github.io/digest/ is served at
 http://127.0.0.1:8000/digest/, and `/` redirects there), so every link works as it will online.
 Watchers on content/, templates/, static/, seeds/ and config.yaml queue the changed paths; one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -61,15 +62,44 @@ class Route:
 SHARED_KINDS = frozenset({"static", "sitemap", "robots", "file"})
 
 
+URL_CHAR_RE = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@/%]")  # RFC 3986, less what would end the path
+FILE_NAME_RE = re.compile(r"\.[A-Za-z0-9]{1,5}$")  # index.html, feed.xml: a file, not a folder
+
+
+def base_url_problem(base_url: object) -> str | None:
+    """What makes `base_url` unusable as the prefix of every URL of the site, or None. Each URL is
+    the base URL with a location appended, so a query, a fragment, a file name or a `..` in it would
+    break all of them, and `//host/` would send them to another site."""
+    if not isinstance(base_url, str) or not base_url:
+        return "must be a path like /digest/ or an http(s) URL like https://user.github.io/digest/"
+    for char, problem in (("?", "must not hold a query string (?...)"), ("#", "must not hold a fragment (#...)")):
+        if char in base_url:
+            return problem
+    odd = next((char for char in base_url if not URL_CHAR_RE.match(char)), None)
+    if odd is not None:
+        return "must not hold spaces" if odd.isspace() else f"must not hold {odd!r} (percent-encode it)"
+    parts = urlsplit(base_url)
+    if base_url.startswith("//") or not (base_url.startswith("/") or (parts.scheme in ("http", "https")
+                                                                       and parts.hostname)):
+        return "must be a path starting with one / (like /digest/) or an http(s) URL with a host"
+    if "@" in parts.netloc:
+        return "must not hold a user name or password"
+    segments = parts.path.split("/")
+    if any(segment in (".", "..") for segment in segments) or "//" in parts.path:
+        return "must not hold . or .. or an empty folder name (//)"
+    if FILE_NAME_RE.search(segments[-1]):
+        return f"must name a folder, not a file like {segments[-1]}"
+    return None
+
+
 class Urls:
     """Knows the base URL and the edition's folder (`""` or `zh-hant/`); every link, asset, feed and
     sitemap entry is made here."""
 
     def __init__(self, base_url: str, edition: str = ""):
-        parts = urlsplit(base_url)
-        if not (base_url.startswith("/") or (parts.scheme in ("http", "https") and parts.netloc)):
-            raise DigestError(f"setting 'base_url' must be a path like /digest/ or an http(s) URL, "
-                              f"not {base_url!r}")
+        problem = base_url_problem(base_url)
+        if problem:
+            raise DigestError(f"setting 'base_url' {problem}: {base_url!r}")
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.base_path = urlsplit(self.base_url).path
         self.edition = edition

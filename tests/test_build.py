@@ -262,9 +262,10 @@ def test_a_failing_template_leaves_the_old_site(tmp_path):
 
 
 def test_a_bad_base_url_is_reported(project):
-    config = load_config(project / "config.yaml").with_overrides(base_url="user.github.io/digest")
-    with pytest.raises(DigestError, match="base_url"):
-        build_site(config)
+    config = load_config(project / "config.yaml")
+    with pytest.raises(DigestError, match="base_url"):  # refused as it is given, before any build
+        build_site(config.with_overrides(base_url="user.github.io/digest"))
+    assert not (project / "site").exists()
 
 
 def test_two_files_planned_for_one_path_are_refused():
@@ -282,3 +283,38 @@ def test_build_report_counts_articles_pages_and_files(project):
     without_search = build_site(load_config(project / "config.yaml").with_overrides(search=False))
     assert without_search.indexed is None
     assert without_search.files == without_search.pages + 1  # the stylesheet
+
+
+# ------------------------------------------------ what a reader sees (issue 21, point 21) ----
+
+def test_a_term_page_names_its_kind_once_above_its_heading(root_site):
+    for path, name in (("sources/wei-zhi-lai-yuan/index.html", "未知来源"), ("tags/jing-ji/index.html", "经济")):
+        parsed = page(root_site, path)
+        assert re.fullmatch(rf"{name}（\d+ 篇）", "".join(parsed.h1)), parsed.h1  # no 来源：, no space before （
+        text = (root_site.dir("site") / path).read_text(encoding="utf-8")
+        label = "来源" if path.startswith("sources/") else "标签"
+        assert re.search(rf'<p class="term-kind">{label}</p>\s*<h1>', text)
+        assert parsed.title.startswith(f"{name} · ")
+
+
+def test_the_unknown_source_is_plain_text_on_cards_and_articles(root_site):
+    site = root_site.dir("site")
+    linking = sorted(path.relative_to(site).as_posix() for path in html_files(site)
+                     if "/sources/wei-zhi-lai-yuan/" in page(root_site, path.relative_to(site).as_posix()).links)
+    assert linking == ["sources/index.html"]  # the list of sources still leads to its page
+    assert '<span class="unknown-source">未知来源</span>' in (site / "articles/wu-lai-yuan/index.html").read_text(
+        encoding="utf-8")
+    home_pages = [site / "index.html", *sorted(site.glob("page/*/index.html"))]
+    assert any('<span class="unknown-source">未知来源</span>' in p.read_text(encoding="utf-8") for p in home_pages)
+    # a known source is still a link
+    assert "/sources/ren-min-wang/" in page(root_site, "articles/zhong-guo-jing-ji/index.html").links
+
+
+def test_dates_are_written_one_way_everywhere(root_site):
+    """Dates as 2024年5月26日, years as 2024年 and months as 5月: no space between a number and 年月日."""
+    site = root_site.dir("site")
+    texts = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in html_files(site)}
+    assert [path for path, text in texts.items() if re.search(r"\d\s+[年月日]", text)] == []
+    archive = texts["archive/index.html"]
+    assert re.search(r'<h2 id="y2024">2024年</h2>', archive) and re.search(r">\d{1,2}月<small>", archive)
+    assert re.search(r"<time datetime=\"2024-\d\d-\d\d\">2024年\d{1,2}月\d{1,2}日</time>", texts["index.html"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.intake.clean.encoding import decode_raw
+from digest.intake.clean.encoding import decode_raw, decode_seed
 from digest.errors import DigestError
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
@@ -68,3 +68,74 @@ def test_what_is_not_text_is_refused_with_the_file_named(data: bytes, message: s
 def test_a_few_control_bytes_do_not_make_a_file_binary() -> None:
     data = "第一页".encode() + b"\x0c\x1b[0m" + "第二页".encode()
     assert decode_raw(data, "a.txt") == "第一页\x0c\x1b[0m第二页"
+
+
+# --- UTF-16 without a BOM and stray NUL bytes are text; binaries stay refused (issue 21, point 10) ---
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda seed: seed.name)
+def test_utf16_without_a_bom_is_decoded(seed: Path, encoding: str) -> None:
+    text = seed.read_text(encoding="utf-8")
+    assert decode_raw(text.encode(encoding), seed) == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_short_han_only_utf16_without_a_bom_is_decoded(encoding: str) -> None:
+    assert decode_raw(f"{SIMPLIFIED}\n一二三".encode(encoding), "a.txt") == f"{SIMPLIFIED}\n一二三"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda seed: seed.name)
+def test_a_stray_nul_byte_is_dropped_with_a_note(seed: Path) -> None:
+    data = seed.read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1
+    decoded = decode_seed(data[:middle] + b"\x00" + data[middle:], seed)
+    assert decoded.text == data.decode("utf-8")
+    assert len(decoded.findings) == 1 and "NUL" in decoded.findings[0]
+    gb = data.decode("utf-8").encode("gb18030")
+    assert decode_raw(gb[:10] + b"\x00" + gb[10:], seed) == data.decode("utf-8")
+
+
+def binaries() -> list[bytes]:
+    """Real binary files: the Python interpreter, compressed seeds, a PNG, a SQLite database, Python bytecode."""
+    import gzip
+    import importlib.util
+    import marshal
+    import sqlite3
+    import sys
+    import tempfile
+    import zlib
+
+    seeds = b"".join(seed.read_bytes() for seed in SEEDS)
+    png = (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00\x00\x00\x10" * 2 + b"\x08\x02\x00\x00\x00"
+           + zlib.compress(bytes(range(256)) * 4))
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "a.db"
+        with sqlite3.connect(database) as connection:
+            connection.execute("create table t (x text)")
+            connection.execute("insert into t values (?)", (SIMPLIFIED,))
+        db = database.read_bytes()
+    source = Path(decode_raw.__code__.co_filename)
+    pyc = importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(compile(source.read_text(), source, "exec"))
+    return [Path(sys.executable).resolve().read_bytes()[:65536], gzip.compress(seeds), zlib.compress(seeds), png,
+            db, pyc]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_real_binary_files_are_still_refused(index: int) -> None:
+    with pytest.raises(DigestError, match="binary file|cannot decode"):
+        decode_raw(binaries()[index], "seeds/x.bin")
+
+
+def test_a_seed_with_a_nul_byte_is_ingested_with_the_note(tmp_path) -> None:
+    import build
+
+    project = tmp_path / "p"
+    (project / "seeds").mkdir(parents=True)
+    data = SEEDS[0].read_bytes()
+    (project / "seeds" / "nul.txt").write_bytes(data[:200] + b"\x00" + data[200:])
+    (project / "seeds" / "utf16.txt").write_bytes(SEEDS[1].read_text(encoding="utf-8").encode("utf-16-le"))
+    (project / "config.yaml").write_text("title: 测试\n", encoding="utf-8")
+    assert build.main(["--config", str(project / "config.yaml"), "ingest"]) == 0
+    written = {path.name: path.read_text(encoding="utf-8") for path in (project / "content").glob("*.md")}
+    assert len(written) == 2 and "\x00" not in "".join(written.values())
+    assert sum("空字节（NUL）" in text for text in written.values()) == 1

@@ -125,6 +125,11 @@ def test_every_page_has_its_counterpart_which_links_back(seed_site):
         assert simplified.alternates == traditional.alternates == expected, name
 
 
+def shipped_conversion(config) -> opencc.OpenCC:
+    """The OpenCC conversion the shipped config.yaml gives the Traditional edition."""
+    return opencc.OpenCC(f"{config['editions'][1]['convert']}.json")
+
+
 def text_nodes(page: str) -> list[str]:
     return TAG_RE.split(BODY_RE.search(page).group(1))
 
@@ -132,6 +137,7 @@ def text_nodes(page: str) -> list[str]:
 def test_traditional_bodies_are_the_simplified_converted_exactly_once(seed_site):
     site = seed_site.dir("site")
     overrides = dict(seed_site["editions"][1]["overrides"])
+    opencc_of_config = shipped_conversion(seed_site)
     articles = sorted((site / "articles").glob("*/index.html"))
     assert len(articles) == 5
     compared = overridden = 0
@@ -141,10 +147,10 @@ def test_traditional_bodies_are_the_simplified_converted_exactly_once(seed_site)
         assert TAG_RE.findall(BODY_RE.search(simplified).group(1)) == TAG_RE.findall(
             BODY_RE.search(traditional).group(1)), path  # markup, links and ids untouched
         for source, converted in zip(text_nodes(simplified), text_nodes(traditional), strict=True):
-            expected = S2TWP.convert(source)
+            expected = opencc_of_config.convert(source)
             for phrase, target in overrides.items():
                 if phrase in source:  # the override's phrase is kept out of OpenCC's hands
-                    expected = S2TWP.convert(source.replace(phrase, "\ue000")).replace("\ue000", target)
+                    expected = opencc_of_config.convert(source.replace(phrase, "\ue000")).replace("\ue000", target)
                     overridden += 1
             assert converted == expected, path
             compared += bool(source.strip())
@@ -156,12 +162,13 @@ def test_feed_entries_carry_the_bodies_converted_exactly_once(seed_site):
     simplified = feedparser.parse((site / "feed.xml").read_bytes()).entries
     traditional = feedparser.parse((site / "zh-hant/feed.xml").read_bytes()).entries
     assert len(simplified) == len(traditional) == 5
+    opencc_of_config = shipped_conversion(seed_site)
     for source, converted in zip(simplified, traditional):
-        assert converted.title == S2TWP.convert(source.title)
+        assert converted.title == opencc_of_config.convert(source.title)
         for before, after in zip(TAG_RE.split(source.content[0].value), TAG_RE.split(converted.content[0].value),
                                  strict=True):
-            if "优化" not in before:
-                assert after == S2TWP.convert(before)
+            if not any(phrase in before for phrase in seed_site["editions"][1]["overrides"]):
+                assert after == opencc_of_config.convert(before)
 
 
 def test_latin_text_urls_and_dois_are_untouched(seed_site, small_site):
@@ -208,7 +215,7 @@ def test_each_edition_has_its_own_feeds_search_index_and_query_map(seed_site):
     simplified_ids = {e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
     assert simplified_ids.isdisjoint(e.id for e in main.entries)
     assert '"conversion":"t2s"' in (site / "search/script-map.json").read_text(encoding="utf-8")
-    assert '"conversion":"s2tw"' in (site / "zh-hant/search/script-map.json").read_text(encoding="utf-8")
+    assert '"conversion":"s2t"' in (site / "zh-hant/search/script-map.json").read_text(encoding="utf-8")  # shipped: s2t
     search = (site / "zh-hant/search/index.html").read_text(encoding="utf-8")
     assert 'data-bundle-url="/digest/zh-hant/pagefind/pagefind.js"' in search
     assert 'data-base-url="/digest/zh-hant/"' in search
@@ -297,3 +304,24 @@ def test_by_default_there_is_one_simplified_edition(root_site):
     assert not (site / "zh-hant").exists()
     page = (site / "index.html").read_text(encoding="utf-8")
     assert "hreflang" not in page and "edition-switch" not in page and '<html lang="zh-Hans">' in page
+
+
+def test_the_shipped_traditional_edition_keeps_mainland_vocabulary(tmp_path):
+    """The shipped config converts characters only (s2t): 社区 -> 社區 and 调试 -> 調試, never the
+    Taiwan words s2twp would put in (社群, 除錯); s2twp stays selectable (see small_site)."""
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    shutil.copy(REPO / "config.yaml", project / "config.yaml")
+    for name in ("templates", "static"):
+        (project / name).symlink_to(REPO / name)
+    (project / "content" / "she-qu.md").write_text(
+        "---\ntitle: 社区党支部调试新机制\ndate: 2024-06-01\n---\n\n社区党支部调试了整体布局。\n", encoding="utf-8")
+    config = load_config(project / "config.yaml").with_overrides(search=False)
+    build_site(config)
+    page = (config.dir("site") / "zh-hant/articles/she-qu/index.html").read_text(encoding="utf-8")
+    body = BODY_RE.search(page).group(1)
+    assert "社區黨支部調試了整體布局。" in body and "<h1>社區黨支部調試新機制</h1>" in page
+    assert "社群" not in page and "除錯" not in page
+    feed = (config.dir("site") / "zh-hant/feed.xml").read_text(encoding="utf-8")
+    assert "社區黨支部調試新機制" in feed
+

@@ -151,7 +151,7 @@ def test_shipped_content_matches_a_fresh_ingest(project):
     """content/ in the repository is what ingest makes from seeds/ (or a curator's edit of it)."""
     for path in sorted((project / "content").glob("*.md")):
         shipped = ROOT / "content" / path.name
-        assert shipped.exists(), f"content/{path.name} missing: run `python build.py ingest`"
+        assert shipped.exists(), f"content/{path.name} missing: run `./build.py ingest`"
         assert is_edited(shipped) or shipped.read_bytes() == path.read_bytes(), path.name
 
 

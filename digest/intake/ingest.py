@@ -14,7 +14,7 @@ from pathlib import Path
 
 from digest.intake.blocks import to_blocks, to_markdown
 from digest.intake.clean import clean_text
-from digest.intake.clean.encoding import decode_raw
+from digest.intake.clean.encoding import decode_seed
 from digest.script import to_target_script
 from digest.config import Config
 from digest.errors import DigestError
@@ -152,14 +152,14 @@ def settle(placed: Placed) -> SeedResult:
 
 def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, str]:
     """Front-matter (slug not yet chosen) and Markdown body for one raw file."""
-    text = decode_raw(data, seed)
-    cleaned = clean_text(text, config.rules, config["script"])
+    decoded = decode_seed(data, seed)
+    cleaned = clean_text(decoded.text, config.rules, config["script"])
     found = extract(cleaned.text, config.rules)
     if not found.paragraphs:
         raise DigestError("no article text left after cleaning", seed)
     meta = found.meta
     meta.seed, meta.seed_sha256 = seed.name, hashlib.sha256(data).hexdigest()
-    meta.review = [to_target_script(note, config["script"]) for note in (*meta.review, *cleaned.findings)]
+    meta.review = [to_target_script(note, config["script"]) for note in (*meta.review, *decoded.findings, *cleaned.findings)]
     return meta, to_markdown(to_blocks(found.paragraphs), found.references)
 
 
