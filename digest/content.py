@@ -21,11 +21,13 @@ from digest.config import Config
 from digest.errors import DigestError
 from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
-from digest.schema import SLUG_RE, read_document
+from digest.schema import FIELD_NAMES, SLUG_RE, FrontMatter, read_document
 from digest.slug import newly_made_slugs, remember, slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters XML 1.0 does not allow (and DEL): invisible junk from scraped text or YAML escapes such
+# as "\x0b", which would make a feed not well-formed. Dropped wherever an article's text is read.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 SUMMARY_LENGTH = 120
 
@@ -254,7 +256,8 @@ class ArticleReader:
     def read(self, path: Path) -> Article:
         data = path.read_bytes()
         meta, body, _ = read_document(path, data)
-        text, references = split_references(CONTROL_RE.sub("", body), self.reference_labels)
+        meta = without_invisible(meta)
+        text, references = split_references(INVISIBLE_RE.sub("", body), self.reference_labels)
         body_html, toc = self.renderer.render(text)
         han_count = count_han(text)
         return Article(
@@ -265,6 +268,18 @@ class ArticleReader:
             reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
             digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
+
+
+def without_invisible(meta: FrontMatter) -> FrontMatter:
+    """The front-matter with the characters of INVISIBLE_RE dropped from its text fields."""
+    changed = {}
+    for name in FIELD_NAMES:
+        value = getattr(meta, name)
+        if isinstance(value, str) and INVISIBLE_RE.search(value):
+            changed[name] = INVISIBLE_RE.sub("", value)
+        elif isinstance(value, list) and any(INVISIBLE_RE.search(item) for item in value):
+            changed[name] = [INVISIBLE_RE.sub("", item) for item in value]
+    return replace(meta, **changed) if changed else meta
 
 
 def reader_key(reference_labels: list[str], reading_speed: int) -> str:

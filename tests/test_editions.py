@@ -12,7 +12,7 @@ import opencc
 import pytest
 import yaml
 
-from conftest import REPO, SUB_PATH_URL, make_project
+from conftest import REPO, SUB_PATH_URL, make_project, strict_feed
 from digest.config import load_config
 from digest.editions import TextConverter
 from digest.errors import DigestError
@@ -198,6 +198,8 @@ def test_each_edition_has_its_own_feeds_search_index_and_query_map(seed_site):
             feed = feedparser.parse(path.read_bytes())
             assert not feed.bozo, (path, feed.get("bozo_exception"))
             assert feed.feed.language == lang
+            parsed = strict_feed(path)  # well-formed, HTML as escaped text (feedparser accepts worse)
+            assert parsed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
         # Pagefind run on the edition's folder: that edition's five articles, in its language only
         # (the browser test checks that the Traditional search page lists only Traditional pages)
         entry = yaml.safe_load((root / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
@@ -257,6 +259,21 @@ def test_the_converter_converts_each_text_once_and_leaves_markup_alone():
     assert convert.cache["创建"] == "建立" and convert.text("创建") == "建立"
     feed = '<content type="html">&lt;p title=&#34;创建&#34;&gt;创建&lt;/p&gt;</content>'
     assert convert.markup(feed, xml=True) == '<content type="html">&lt;p title=&#34;建立&#34;&gt;建立&lt;/p&gt;</content>'
+
+
+def test_converting_never_turns_escaped_text_into_markup():
+    """Override phrases are looked for in the escaped text, and their targets put there escaped; a
+    character reference is never taken apart; a feed's content holding elements (not the escaped
+    text it should be) is converted as it is, not unescaped (issue 21, point 6)."""
+    convert = TextConverter("s2twp", (("lt", "X"), ("创建", "<b>&"), ("A&B", "甲")))
+    assert convert.markup("<p>a&lt;创建 A&amp;B&#34;</p>") == "<p>a&lt;&lt;b&gt;&amp; 甲&#34;</p>"
+    assert convert.markup('<p title="创建">t</p>') == '<p title="&lt;b&gt;&amp;">t</p>'
+    feed = '<content type="html"><p>创建 &lt;img src=x onerror=alert(1)&gt;</p></content>'
+    assert convert.markup(feed, xml=True) == \
+        '<content type="html"><p>&lt;b&gt;&amp; &lt;img src=x onerror=alert(1)&gt;</p></content>'
+    escaped = '<content type="html">&lt;p&gt;创建 &amp;lt;img src=x&amp;gt;&lt;/p&gt;</content>'
+    assert convert.markup(escaped, xml=True) == \
+        '<content type="html">&lt;p&gt;&amp;lt;b&amp;gt;&amp;amp; &amp;lt;img src=x&amp;gt;&lt;/p&gt;</content>'
 
 
 def test_texts_converted_in_one_call_are_the_texts_converted_one_by_one():
