@@ -11,6 +11,7 @@ import yaml
 
 from digest.script import to_target_script
 from digest.errors import DigestError
+from digest.schema import parse_offset
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "defaults.yaml"
 SCRIPTS = ("t2s", "s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2s", "hk2s")
@@ -115,6 +116,7 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
         if not isinstance(data[key], int) or data[key] < 1:
             raise DigestError(f"setting '{key}' must be a positive whole number", path)
     _check_editions(data, path)
+    _check_timezone(data, path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     if data["script"] not in SIMPLIFIED_SCRIPTS:
@@ -169,6 +171,15 @@ def _check_editions(data: dict[str, Any], path: Path | None) -> None:
             raise DigestError(f"setting '{name}.lang': {lang!r} is used by another edition", path)
         paths.add(edition_path)
         langs.add(lang.lower())
+
+
+def _check_timezone(data: dict[str, Any], path: Path | None) -> None:
+    """`timezone`: the UTC offset of dates and times written without one."""
+    try:
+        parse_offset(data["timezone"])
+    except (TypeError, ValueError):
+        raise DigestError(f"setting 'timezone' must be a UTC offset like \"+08:00\" (quoted), "
+                          f"not {data['timezone']!r}", path) from None
 
 
 def _in_script(value: Any, script: str) -> Any:

@@ -18,6 +18,7 @@ from digest.editions import TextConverter
 from digest.errors import DigestError
 from digest.links import check_links
 from digest.render import build_site
+from digest.schema import read_document
 
 S2TWP = opencc.OpenCC("s2twp.json")
 TAG_RE = re.compile(r"<[^>]*>")
@@ -151,16 +152,22 @@ def test_traditional_bodies_are_the_simplified_converted_exactly_once(seed_site)
     assert compared > 50 and overridden >= 1
 
 
-def test_feed_entries_carry_the_bodies_converted_exactly_once(seed_site):
-    site = seed_site.dir("site")
+@pytest.mark.parametrize("built", ["seed_site", "small_site"])
+def test_feed_entries_carry_the_bodies_converted_exactly_once(built, request):
+    config = request.getfixturevalue(built)
+    site = config.dir("site")
     simplified = feedparser.parse((site / "feed.xml").read_bytes()).entries
     traditional = feedparser.parse((site / "zh-hant/feed.xml").read_bytes()).entries
-    assert len(simplified) == len(traditional) == 5
+    # Every dated article (an undated one is in no feed: an entry needs a time, and none is made up).
+    metas = [read_document(path)[0] for path in config.dir("content").glob("*.md")]
+    assert len(simplified) == len(traditional) == sum(1 for meta in metas if meta.date and not meta.draft) > 0
+    phrases = [phrase for edition in config["editions"] for phrase in edition.get("overrides") or {}]
     for source, converted in zip(simplified, traditional):
-        assert converted.title == S2TWP.convert(source.title)
+        if not any(phrase in source.title for phrase in phrases):
+            assert converted.title == S2TWP.convert(source.title)
         for before, after in zip(TAG_RE.split(source.content[0].value), TAG_RE.split(converted.content[0].value),
                                  strict=True):
-            if "优化" not in before:
+            if not any(phrase in before for phrase in phrases):
                 assert after == S2TWP.convert(before)
 
 

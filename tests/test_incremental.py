@@ -27,13 +27,22 @@ from digest.site import plan_site
 TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
                 {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp"}]
 TAGS = ["经济", "社会", "政策", "乡村振兴", "基层治理"]
+# Dates with a time too, with or without a zone: articles of one day ordered by it (issue 21, point 9).
+ZONES = st.sampled_from([None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=8))])
+
+
+def to_the_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
 
 # An action on the content folder: (what, which file by index, a value).
 actions = st.one_of(
     st.tuples(st.just("body"), st.integers(0, 20), st.sampled_from(["乡村振兴的新路子。", "基层治理有了新办法。", "Plain text."])),
     st.tuples(st.just("title"), st.integers(0, 20), st.sampled_from(["新的标题", "發展經濟", "Another title"])),
     st.tuples(st.just("tags"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
-    st.tuples(st.just("date"), st.integers(0, 20), st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))),
+    st.tuples(st.just("date"), st.integers(0, 20), st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)),
+                                                               st.datetimes(dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 3),
+                                                                            timezones=ZONES).map(to_the_minute))),
     st.tuples(st.just("source"), st.integers(0, 20), st.sampled_from([None, "人民网", "Example Journal"])),
     st.tuples(st.just("draft"), st.integers(0, 20), st.booleans()),
     st.tuples(st.just("add"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),

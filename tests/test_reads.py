@@ -70,7 +70,7 @@ def test_a_template_reads_what_the_templates_it_uses_read(tmp_path):
 
 
 def test_a_property_counts_as_the_fields_its_code_reads(tmp_path):
-    assert PROPERTIES["source_link"] == {"source_url"} and PROPERTIES["sort_key"] == {"date", "slug"}
+    assert PROPERTIES["source_link"] == {"source_url"} and PROPERTIES["sort_key"] == {"published", "slug"}
     assert reads(tmp_path, {"page.html": "{{ entry.article.doi_url }}{{ entry.article['han_count'] }}"}) \
         == Reads(("doi", "han_count"), frozenset())
     # What the page shows of the article whose body it reads counts in that article's digest.
