@@ -106,7 +106,7 @@ def _is_open_mapping(name: str) -> bool:
 
 DATA_MAPPINGS = {"doi_journals", "source_names", "phrase_fixes"}  # their keys are data, not settings
 OPEN_MAPPINGS = DATA_MAPPINGS | {"labels"}
-POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
+POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "feed_full_text_max", "reading_speed")
 
 
 def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:

@@ -73,6 +73,7 @@ class Article:
     toc: tuple[Heading, ...]
     han_count: int
     reading_minutes: int
+    body_size: int  # characters of the body's HTML, references included: whether a feed carries it
     draft: bool
     path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
@@ -266,15 +267,16 @@ class ArticleReader:
         body_html, toc = self.renderer.render(text)
         han_count = count_han(text)
         published = in_zone(meta.date, self.zone)
+        references_html = self.renderer.render(references)[0] if references.strip() else ""
         return Article(
             slug=meta.slug or _slug_from_filename(path), title=meta.title,
             date=published and published.date(), published=published,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
-            digest=content_digest(self.key, path, data),
-            body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
+            reading_minutes=reading_minutes(han_count, self.reading_speed),
+            body_size=len(body_html) + len(references_html), draft=meta.draft, path=str(path),
+            digest=content_digest(self.key, path, data), body_of=KeptBody(Body(body_html, references_html)))
 
 
 def without_invisible(meta: FrontMatter) -> FrontMatter:

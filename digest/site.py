@@ -259,14 +259,16 @@ def archive_page(catalog: Catalog) -> Page:
 def feed_pages(catalog: Catalog, entries: int) -> Iterator[Page]:
     """The site's feed, then one per tag and per source, each of the newest `entries` dated articles
     (an entry needs a time, and none is made up for an undated one); `updated` is their newest
-    article's time."""
+    article's time. The site's feed carries the articles' text (feed.xml), the others their
+    summaries (term_feed.xml): an article's text is in one feed of each edition, not in each of its
+    tags' and its source's too."""
     terms = [None, *ranked(catalog.tags), *ranked(catalog.sources)]
     for term in terms:
         dated = takewhile(lambda article: article.published, catalog.articles_of(term) if term else catalog.articles)
         articles = tuple(islice(dated, entries))  # in site order: the undated ones come last
         alternate = Route(term.kind, term.slug) if term else Route("home")
         feed = Feed(feed_route(term), alternate, term, articles, articles[0].published if articles else EPOCH)
-        yield Page(feed.route, "feed.xml", {"feed": feed}, updated=feed.updated)
+        yield Page(feed.route, "term_feed.xml" if term else "feed.xml", {"feed": feed}, updated=feed.updated)
 
 
 def host_files(domain: str | None) -> list[Page]:

@@ -151,3 +151,63 @@ def test_characters_xml_does_not_allow_in_settings_are_dropped_from_the_feeds(tm
     feed = strict_feed(config.dir("site") / "feed.xml")
     assert feed.find(f"{ATOM}title").text == "文摘"
     assert feed.find(f"{ATOM}author/{ATOM}name").text == "编辑"
+
+
+# ------------------------------------------------------------------ feed sizes (point 7) ----
+
+TWO_EDITIONS = [{"lang": "zh-Hans", "path": ""}, {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp"}]
+
+
+def project_with(folder: Path, articles: dict[str, str], **settings) -> Path:
+    project = make_project(folder)
+    for name, text in articles.items():
+        (project / "content" / f"{name}.md").write_text(text, encoding="utf-8")
+    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+    config.update(editions=TWO_EDITIONS, search=False, **settings)
+    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def article_text(title: str, paragraph: str, count: int) -> str:
+    front = f"---\ntitle: {title}\ndate: 2024-06-05\nsource: 人民网\ntags: [经济, 社会, 政策]\n---\n"
+    return front + "\n\n".join([paragraph] * count) + "\n"
+
+
+def site_bytes(site: Path) -> int:
+    return sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
+
+
+def test_the_site_feed_carries_text_up_to_the_limit_and_tag_and_source_feeds_summaries(tmp_path):
+    project = project_with(tmp_path, {"short": article_text("短文", "短短的一段。", 2),
+                                      "long": article_text("长文", "很长很长的一段话，讲了许多事情。" * 10, 20)},
+                           feed_full_text_max=1000)
+    config = load_config(project / "config.yaml")
+    build_site(config)
+    site = config.dir("site")
+    for edition in ("", "zh-hant/"):
+        feed = strict_feed(site / edition / "feed.xml")
+        short = entry_of(feed, "short").find(f"{ATOM}content").text
+        page = (site / edition / "articles/short/index.html").read_text(encoding="utf-8")
+        assert short == BODY_RE.search(page).group(1)
+        long = Elements(entry_of(feed, "long").find(f"{ATOM}content").text)
+        assert [tag for tag, _ in long.tags] == ["p", "p", "a"] and len(long.text) < 300
+        assert long.tags[2][1]["href"] == f"/{edition}articles/long/"
+        assert "2800 字" in long.text and long.text.startswith(("很长很长", "很長很長"))
+        for path in [site / edition / "tags/jing-ji/feed.xml", site / edition / "sources/ren-min-wang/feed.xml"]:
+            entries = list(strict_feed(path).iter(f"{ATOM}entry"))
+            assert entries and all(entry.find(f"{ATOM}content") is None and entry.find(f"{ATOM}summary").text
+                                   for entry in entries), path
+
+
+def test_a_big_article_adds_little_more_than_its_own_pages_to_the_site(tmp_path):
+    """Its text in each edition's page and site feed up to the limit (here 200,000 characters, the
+    default), above it in its pages alone: not once more in each feed of its three tags and source."""
+    big = article_text("大文章", "基层治理的新办法，一条一条写下来。" * 40, 400)  # 272,000 characters
+    small = load_config(project_with(tmp_path / "small", {}) / "config.yaml")
+    config = load_config(project_with(tmp_path / "big", {"big": big}) / "config.yaml")
+    for built in (small, config):
+        build_site(built)
+    site = config.dir("site")
+    pages = sum((site / edition / "articles/big/index.html").stat().st_size for edition in ("", "zh-hant/"))
+    assert pages > 1_500_000
+    assert site_bytes(site) - site_bytes(small.dir("site")) < pages + 100_000

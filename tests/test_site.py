@@ -150,5 +150,5 @@ def article(slug, tags, date):
     published = dt.datetime.combine(date, dt.time(), BEIJING) if date else None
     return Article(slug=slug, title=slug, date=date, published=published, authors=(), source=None, source_url=None,
                    doi=None, tags=tags,
-                   summary="", toc=(), han_count=0, reading_minutes=1, draft=False, path=f"{slug}.md",
+                   summary="", toc=(), han_count=0, reading_minutes=1, body_size=0, draft=False, path=f"{slug}.md",
                    digest=slug, body_of=KeptBody(Body("", "")))
