@@ -275,6 +275,7 @@ def test_converting_never_turns_escaped_text_into_markup():
     convert = TextConverter("s2twp", (("lt", "X"), ("创建", "<b>&"), ("A&B", "甲")))
     assert convert.markup("<p>a&lt;创建 A&amp;B&#34;</p>") == "<p>a&lt;&lt;b&gt;&amp; 甲&#34;</p>"
     assert convert.markup('<p title="创建">t</p>') == '<p title="&lt;b&gt;&amp;">t</p>'
+    assert convert.markup("<p>\ue000创建\ue000</p>") == "<p>\ue000&lt;b&gt;&amp;\ue000</p>"  # the placeholder itself
     feed = '<content type="html"><p>创建 &lt;img src=x onerror=alert(1)&gt;</p></content>'
     assert convert.markup(feed, xml=True) == \
         '<content type="html"><p>&lt;b&gt;&amp; &lt;img src=x onerror=alert(1)&gt;</p></content>'
