@@ -42,6 +42,8 @@ def check_content(config: Config) -> tuple[list[str], list[str]]:
             errors.append(f"error: {shown}: slug '{slug}' is also used by {slugs[slug]}")
         slugs.setdefault(slug, shown)
         notes += [f"review: {shown}: {note}" for note in meta.review]
+        if meta.date is None and not meta.draft:  # a feed entry needs a time, and none is made up
+            notes.append(f"review: {shown}: no date, so the article is in no feed; add one (date: 2024-05-26)")
     return errors, notes
 
 

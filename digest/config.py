@@ -13,6 +13,7 @@ from digest import yamlcore
 from digest.script import to_target_script
 from digest.errors import DigestError
 from digest.urls import base_url_problem
+from digest.schema import parse_offset
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "defaults.yaml"
 SCRIPTS = ("t2s", "s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2s", "hk2s")
@@ -158,7 +159,7 @@ def _is_open_mapping(name: str) -> bool:
 
 DATA_MAPPINGS = {"doi_journals", "source_names", "phrase_fixes"}  # their keys are data, not settings
 OPEN_MAPPINGS = DATA_MAPPINGS | {"labels"}
-POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "reading_speed")
+POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "feed_full_text_max", "reading_speed")
 
 
 def check_base_url(base_url: str, where: Path | str | None) -> None:
@@ -178,6 +179,7 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
         raise DigestError("setting 'related_count' must be 0 or more", path)
     check_base_url(data["base_url"], path)
     _check_editions(data, path)
+    _check_timezone(data, path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     if data["script"] not in SIMPLIFIED_SCRIPTS:
@@ -232,6 +234,15 @@ def _check_editions(data: dict[str, Any], path: Path | None) -> None:
             raise DigestError(f"setting '{name}.lang': {lang!r} is used by another edition", path)
         paths.add(edition_path)
         langs.add(lang.lower())
+
+
+def _check_timezone(data: dict[str, Any], path: Path | None) -> None:
+    """`timezone`: the UTC offset of dates and times written without one."""
+    try:
+        parse_offset(data["timezone"])
+    except (TypeError, ValueError):
+        raise DigestError(f"setting 'timezone' must be a UTC offset like \"+08:00\" (quoted), "
+                          f"not {data['timezone']!r}", path) from None
 
 
 def _in_script(value: Any, script: str) -> Any:

@@ -21,13 +21,17 @@ from digest.config import Config
 from digest.errors import DigestError
 from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
-from digest.schema import SLUG_RE, read_document
+from digest.schema import FIELD_NAMES, SLUG_RE, FrontMatter, parse_offset, read_document
 from digest.slug import newly_made_slugs, remember, slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters XML 1.0 does not allow (and DEL): invisible junk from scraped text or YAML escapes such
+# as "\x0b", which would make a feed not well-formed. Dropped wherever an article's text is read.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 SUMMARY_LENGTH = 120
+UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ class Article:
 
     slug: str
     title: str
-    date: dt.date | None
+    date: dt.date | None  # the day shown, in the site's zone
+    published: dt.datetime | None  # the time it was written with (midnight for a day), in the site's zone
     authors: tuple[str, ...]
     source: str | None
     source_url: str | None
@@ -68,6 +73,7 @@ class Article:
     toc: tuple[Heading, ...]
     han_count: int
     reading_minutes: int
+    body_size: int  # characters of the body's HTML, references included: whether a feed carries it
     draft: bool
     path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
@@ -93,8 +99,9 @@ class Article:
 
     @property
     def sort_key(self) -> tuple[bool, int, str]:
-        """Newest first, undated last, then by slug: a total order."""
-        return (self.date is None, -self.date.toordinal() if self.date else 0, self.slug)
+        """Newest first (by time, in microseconds), undated last, then by slug: a total order."""
+        published = self.published
+        return (published is None, (UNIX_EPOCH - published) // MICROSECOND if published else 0, self.slug)
 
 
 PARALLEL_FROM = 64  # content files to read before worker processes pay off
@@ -111,7 +118,7 @@ def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None
     if not content_dir.is_dir():
         # Building from a mistyped folder would replace the site with an empty one.
         raise DigestError("content folder not found", content_dir)
-    settings = (config.rules["labels"]["references"], config["reading_speed"])
+    settings = (config.rules["labels"]["references"], config["reading_speed"], config["timezone"])
     files = sorted((entry for entry in (os.scandir(content_dir) if entries is None else entries)
                     if entry.name.endswith(".md") and not entry.name.startswith(".")
                     and os.path.dirname(entry.path) == str(content_dir)), key=lambda entry: entry.name)
@@ -124,7 +131,7 @@ def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None
     return sorted((a for a in articles if drafts or not a.draft), key=lambda a: a.sort_key)
 
 
-def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int], cache: BuildCache,
+def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int, str], cache: BuildCache,
                        jobs: int | None, remembered: Mapping[str, Article], unknown_source: str) -> list[Article]:
     """Articles from the cache for files it knows as they are now; the others read and cached
     (`unknown_source`: the source of articles naming none, see `read_article`)."""
@@ -203,9 +210,9 @@ def trust_stat(size: int, mtime_ns: int, digest: str) -> tuple[int, int, str]:
 _reader: tuple[ArticleReader, str] | None = None  # one per worker process, with the unknown source's name
 
 
-def start_reader(reference_labels: list[str], reading_speed: int, unknown_source: str) -> None:
+def start_reader(reference_labels: list[str], reading_speed: int, timezone: str, unknown_source: str) -> None:
     global _reader
-    _reader = (ArticleReader(reference_labels, reading_speed), unknown_source)
+    _reader = (ArticleReader(reference_labels, reading_speed, timezone), unknown_source)
 
 
 def read_article(path: Path) -> tuple[Article, bytes, list[tuple[str, str, str]]]:
@@ -245,31 +252,58 @@ def _front_matter_line(path: Path, key: str) -> int:
 class ArticleReader:
     """Turns content files into Articles, reusing one Markdown renderer."""
 
-    def __init__(self, reference_labels: list[str], reading_speed: int = 400):
+    def __init__(self, reference_labels: list[str], reading_speed: int = 400, timezone: str = "+08:00"):
         self.reference_labels = reference_labels
         self.reading_speed = reading_speed
+        self.zone = parse_offset(timezone)
         self.renderer = MarkdownRenderer()
-        self.key = reader_key(reference_labels, reading_speed)
+        self.key = reader_key(reference_labels, reading_speed, timezone)
 
     def read(self, path: Path) -> Article:
         data = path.read_bytes()
         meta, body, _ = read_document(path, data)
-        text, references = split_references(CONTROL_RE.sub("", body), self.reference_labels)
+        meta = without_invisible(meta)
+        text, references = split_references(INVISIBLE_RE.sub("", body), self.reference_labels)
         body_html, toc = self.renderer.render(text)
         han_count = count_han(text)
+        published = in_zone(meta.date, self.zone)
+        references_html = self.renderer.render(references)[0] if references.strip() else ""
         return Article(
-            slug=meta.slug or _slug_from_filename(path), title=meta.title, date=meta.date,
+            slug=meta.slug or _slug_from_filename(path), title=meta.title,
+            date=published and published.date(), published=published,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
-            digest=content_digest(self.key, path, data),
-            body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
+            reading_minutes=reading_minutes(han_count, self.reading_speed),
+            body_size=len(body_html) + len(references_html), draft=meta.draft, path=str(path),
+            digest=content_digest(self.key, path, data), body_of=KeptBody(Body(body_html, references_html)))
 
 
-def reader_key(reference_labels: list[str], reading_speed: int) -> str:
+def without_invisible(meta: FrontMatter) -> FrontMatter:
+    """The front-matter with the characters of INVISIBLE_RE dropped from its text fields."""
+    changed = {}
+    for name in FIELD_NAMES:
+        value = getattr(meta, name)
+        if isinstance(value, str) and INVISIBLE_RE.search(value):
+            changed[name] = INVISIBLE_RE.sub("", value)
+        elif isinstance(value, list) and any(INVISIBLE_RE.search(item) for item in value):
+            changed[name] = [INVISIBLE_RE.sub("", item) for item in value]
+    return replace(meta, **changed) if changed else meta
+
+
+def reader_key(reference_labels: list[str], reading_speed: int, timezone: str = "+08:00") -> str:
     """What an Article depends on besides its file: this code and the reader's settings."""
-    return hash_text(code_version(), *reference_labels, str(reading_speed))
+    return hash_text(code_version(), *reference_labels, str(reading_speed), timezone)
+
+
+def in_zone(written: dt.date | None, zone: dt.timezone) -> dt.datetime | None:
+    """A front-matter date as a time in the site's `zone`: a day at its midnight there, a time
+    written without a zone as a time there, one with a zone as the same instant there."""
+    if written is None:
+        return None
+    if not isinstance(written, dt.datetime):
+        return dt.datetime.combine(written, dt.time(), zone)
+    return written.replace(tzinfo=zone) if written.tzinfo is None else written.astimezone(zone)
 
 
 def content_digest(key: str, path: Path | str, data: bytes) -> str:

@@ -12,6 +12,12 @@ Each source text is converted once, from the source, and the result reused (`Tex
 OpenCC is not idempotent (s2twp turns 创建 into 建立, and 建立 stays; 創建 on a second pass changes).
 Term overrides (phrase -> phrase) are applied to the source text before OpenCC: each phrase becomes a
 Private Use Area placeholder that OpenCC leaves alone, then the placeholder becomes the target phrase.
+
+The texts converted are markup's: a text node or an attribute value, escaped. So a phrase is looked
+for as it is written there (escaped), its target is put there escaped, and the character references
+(`&lt;`, `&#34;`) are kept out of the phrases' reach. Nothing escaped is ever unescaped, except the
+one level of escaping that an Atom feed's `<content type="html">` puts around its HTML (and only
+when that content is text): converting a page or a feed never turns text into markup.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ TAG_NAME_RE = re.compile(r"</?\s*([A-Za-z][\w:-]*)")
 ATTRIBUTE_RE = re.compile(r'([\w:-]+)(\s*=\s*)"([^"]*)"')
 # The escaped HTML an Atom feed carries as the text of <content type="html">.
 FEED_CONTENT_RE = re.compile(r'(<content type="html">)(.*?)(</content>)', re.S)
-PLACEHOLDER_BASE = 0xE000  # Private Use Area: OpenCC passes these through unchanged
+PLACEHOLDER = "\ue000"  # Private Use Area: OpenCC passes it through unchanged, in place
+# A character reference, and the placeholder itself when the text holds it: kept as they are.
+KEPT_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|" + PLACEHOLDER)
 SEPARATOR = "\uf8ff"  # the last Private Use Area character: between texts converted in one call
 HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
@@ -79,9 +87,13 @@ class TextConverter:
 
     def __post_init__(self) -> None:
         self._convert = converter(self.conversion).convert
-        phrases = sorted((phrase for phrase, _ in self.overrides), key=lambda p: (-len(p), p))
-        self._targets = dict(self.overrides)
-        self._pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        # Phrase and target as escaped text, as they stand in markup ('"' and "'" are not escaped in
+        # text nodes, so a phrase is looked for with them as they are).
+        self._targets = {str(escape(phrase)).replace("&#34;", '"').replace("&#39;", "'"): str(escape(target))
+                         for phrase, target in self.overrides}
+        phrases = sorted(self._targets, key=lambda p: (-len(p), p))
+        # The phrases first: at one place, the longest phrase wins over a reference it starts with.
+        self._pattern = re.compile("|".join([*map(re.escape, phrases), KEPT_RE.pattern])) if phrases else None
 
     def text(self, source: str) -> str:
         """The converted text; strings without Han characters are returned as they are."""
@@ -105,22 +117,25 @@ class TextConverter:
         return [cache.get(source, source) for source in sources]
 
     def _protect(self, source: str) -> tuple[str, list[str]]:
-        """The text with each override phrase as a placeholder, and the phrases' targets in order."""
+        """The text with each override phrase and each character reference as a placeholder, and
+        what each placeholder stands for, in order: a phrase's target, or the reference itself."""
         used: list[str] = []
         if self._pattern is None:
             return source, used
 
         def protect(match: re.Match[str]) -> str:
-            used.append(self._targets[match.group(0)])
-            return chr(PLACEHOLDER_BASE + len(used) - 1)
+            used.append(self._targets.get(match.group(0), match.group(0)))
+            return PLACEHOLDER
 
         return self._pattern.sub(protect, source), used
 
     @staticmethod
     def _restore(converted: str, used: list[str]) -> str:
-        for index, target in enumerate(used):
-            converted = converted.replace(chr(PLACEHOLDER_BASE + index), target)
-        return converted
+        """The placeholders, which OpenCC keeps in their order, replaced by what they stand for."""
+        if not used:
+            return converted
+        standing_for = iter(used)
+        return re.sub(PLACEHOLDER, lambda _: next(standing_for), converted)
 
     def markup(self, document: str, xml: bool = False) -> str:
         """An HTML page or an XML file with its text converted and its markup left as it is."""
@@ -173,9 +188,12 @@ class TextConverter:
         return f'{name}{equals}"{self.text(value)}"'
 
     def _feed_content(self, match: re.Match[str]) -> str:
-        """The body HTML escaped as text in a feed: converted as HTML, then escaped again as Jinja did."""
-        inner = self.markup(html.unescape(match.group(2)))
-        return match.group(1) + str(escape(inner)) + match.group(3)
+        """The body HTML escaped as text in a feed: unescaped once, converted as HTML, then escaped
+        again as Jinja did. Content holding elements is not text: converted as markup, as it is."""
+        inner = match.group(2)
+        if "<" in inner:
+            return match.group(1) + self.markup(inner) + match.group(3)
+        return match.group(1) + str(escape(self.markup(html.unescape(inner)))) + match.group(3)
 
 
 

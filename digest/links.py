@@ -22,6 +22,7 @@ class Document:
 
     ids: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def is_link_attribute(tag: str, name: str) -> bool:
@@ -52,6 +53,7 @@ def check_links(site_dir: Path, base_url: str) -> list[str]:
     origin = PLACEHOLDER_ORIGIN if not base.is_absolute else "{0.scheme}://{0.netloc}".format(urlsplit(base.base_url))
     documents, problems = scan_site(site_dir)
     for name, document in documents.items():
+        problems += [f"{name}: {problem}" for problem in document.problems]
         page_url = origin + base.base_path + name
         for link in document.links:
             problem = check_link(urljoin(page_url, link), origin + base.base_path, site_dir, documents)
@@ -84,11 +86,20 @@ def scan_html(text: str) -> Document:
 
 
 def scan_xml(text: str) -> Document:
-    """Links of an Atom feed (`<link href>`) or a sitemap (`<loc>`)."""
+    """Links of an Atom feed (`<link href>`) or a sitemap (`<loc>`); an element of `type="html"`
+    holding elements is a problem: its HTML must be escaped text (RFC 4287, 3.1.1.2), which strict
+    feed readers show as nothing otherwise."""
     root = etree.fromstring(text.encode("utf-8"))
     links = [element.get("href", "") for element in root.iter(ATOM_LINK)]
     links += [(element.text or "").strip() for element in root.iter(SITEMAP_LOC)]
-    return Document(links=links)
+    problems = [f'<{local_name(element)} type="html"> holds the element <{local_name(element[0])}>: '
+                f"its HTML must be escaped text" for element in root.iter() if element.get("type") == "html"
+                and len(element)]
+    return Document(links=links, problems=problems)
+
+
+def local_name(element: etree.Element) -> str:
+    return element.tag.rpartition("}")[2]
 
 
 def check_link(url: str, site_root: str, site_dir: Path, documents: dict[str, Document]) -> str | None:

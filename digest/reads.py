@@ -188,7 +188,11 @@ class _Scope:
     """The fixed paths a template's expressions read, from the names of the page's data."""
 
     def __init__(self, tree: nodes.Template):
-        self.in_macros = {id(node) for macro in tree.find_all((nodes.Macro, nodes.CallBlock))
+        # A name in a macro, a call block or a scoped block (which sees the loop variables of the
+        # template it fills in: `{% block content scoped %}` inside a loop over the feed's articles)
+        # may stand for any article.
+        self.in_macros = {id(node) for macro in tree.find_all((nodes.Macro, nodes.CallBlock, nodes.Block))
+                          if not isinstance(macro, nodes.Block) or macro.scoped
                           for node in macro.find_all(nodes.Expr)}
         self.stored = Counter(node.name for node in tree.find_all(nodes.Name) if node.ctx == "store")
         self.stored.update(node.target for node in tree.find_all(nodes.Import))

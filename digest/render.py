@@ -23,7 +23,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
-from digest.content import RACY_NS, load_articles
+from digest.content import INVISIBLE_RE, RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.fragments import FragmentCache
@@ -413,8 +413,11 @@ class Renderer:
         page = output.page
         text = render_page(self.environment(output.edition), page)
         convert = self._converters[output.edition]
+        xml = page.path.endswith(".xml")
         if convert and page.template:
-            text = convert.markup(text, xml=page.path.endswith(".xml"))
+            text = convert.markup(text, xml=xml)
+        if xml:  # what XML does not allow, from settings or templates too (articles' text has none)
+            text = INVISIBLE_RE.sub("", text)
         return text.encode("utf-8")
 
     def __getstate__(self) -> dict[str, Any]:  # a worker process makes its own environments

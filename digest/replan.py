@@ -54,7 +54,7 @@ class Plan:
 
 def place(article: Article) -> tuple:
     """What plan_site reads of an article, besides the article itself that pages carry."""
-    return article.slug, article.date, article.tags, article.source
+    return article.slug, article.published, article.tags, article.source
 
 
 def moved(before: dict[str, Article], after: list[Article]) -> bool:

@@ -15,6 +15,11 @@ from digest.errors import DigestError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = "---"
+# ISO 8601 dates and date-times as Hugo, Jekyll and people write them: 2024-05-26, 2024-3-18,
+# 2024-03-18 09:42, 2019-09-02T00:57:00+08:00, 2016-05-18 10:00:00 +0800, ...Z; the zone optional.
+DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+                     r" ?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?", re.ASCII)
+OFFSET_RE = re.compile(r"([+-])(\d{2})(?::?(\d{2}))?", re.ASCII)
 
 
 @dataclass
@@ -22,7 +27,7 @@ class FrontMatter:
     """Everything above the `---` line of a content file, in the order it is written."""
 
     title: str
-    date: dt.date | None = None
+    date: dt.date | dt.datetime | None = None  # a datetime when a time is written, with its zone if given
     authors: list[str] = field(default_factory=list)
     editor: str | None = None
     source: str | None = None
@@ -112,15 +117,42 @@ def _check_list(key: str, value: Any, path: Path, line: int | None) -> list[str]
     return value
 
 
-def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
+def _check_date(value: Any, path: Path, line: int | None) -> dt.date | dt.datetime:
+    """A date, or a date and time (with its zone when one is written), as written: from text, or
+    from the date and datetime objects a YAML loader reading timestamps makes."""
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_date(str(value))
     except ValueError:
-        raise DigestError(f"'date' must be a date like 2024-05-26, not {value!r}", path, line) from None
+        raise DigestError(f"'date' must be a date like 2024-05-26 or a date and time like "
+                          f"2024-05-26 09:30 or 2024-05-26T09:30:00+08:00, not {value!r}", path, line) from None
+
+
+def parse_date(text: str) -> dt.date | dt.datetime:
+    """An ISO 8601 date (month and day of one or two digits), or date and time (ValueError if none)."""
+    match = DATE_RE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"not a date: {text!r}")
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    day = dt.date(int(year), int(month), int(day))
+    if hour is None:
+        return day
+    time = dt.time(int(hour), int(minute), int(second or 0), int((fraction or "0")[:6].ljust(6, "0")),
+                   tzinfo=parse_offset(zone) if zone else None)
+    return dt.datetime.combine(day, time)
+
+
+def parse_offset(text: str) -> dt.timezone:
+    """A UTC offset: Z, +08, +0800 or +08:00 (ValueError if none)."""
+    if text in ("Z", "z"):
+        return dt.timezone.utc
+    match = OFFSET_RE.fullmatch(text)
+    if not match:
+        raise ValueError(f"not a UTC offset: {text!r}")
+    sign, hours, minutes = match.groups()
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return dt.timezone(-offset if sign == "-" else offset)
 
 
 def dump_front_matter(meta: FrontMatter) -> str:

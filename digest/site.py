@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, islice, takewhile
 from typing import Any
 
 from digest.config import Config
@@ -15,7 +15,7 @@ from digest.slug import slugify, unique_slug
 from digest.urls import Route
 
 SITEMAP_TEMPLATES = ("list.html", "article.html", "terms.html", "archive.html")
-EPOCH = dt.date(1970, 1, 1)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # the time of a feed with no entry: fixed, never the clock
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Feed:
     alternate: Route
     term: Term | None
     articles: tuple[Article, ...]
-    updated: dt.date
+    updated: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -257,13 +257,18 @@ def archive_page(catalog: Catalog) -> Page:
 
 
 def feed_pages(catalog: Catalog, entries: int) -> Iterator[Page]:
-    """The site's feed, then one per tag and per source; `updated` is their newest article's date."""
+    """The site's feed, then one per tag and per source, each of the newest `entries` dated articles
+    (an entry needs a time, and none is made up for an undated one); `updated` is their newest
+    article's time. The site's feed carries the articles' text (feed.xml), the others their
+    summaries (term_feed.xml): an article's text is in one feed of each edition, not in each of its
+    tags' and its source's too."""
     terms = [None, *ranked(catalog.tags), *ranked(catalog.sources)]
     for term in terms:
-        articles = (catalog.articles_of(term) if term else catalog.articles)[:entries]
+        dated = takewhile(lambda article: article.published, catalog.articles_of(term) if term else catalog.articles)
+        articles = tuple(islice(dated, entries))  # in site order: the undated ones come last
         alternate = Route(term.kind, term.slug) if term else Route("home")
-        feed = Feed(feed_route(term), alternate, term, articles, newest_date(articles) or EPOCH)
-        yield Page(feed.route, "feed.xml", {"feed": feed}, updated=feed.updated)
+        feed = Feed(feed_route(term), alternate, term, articles, articles[0].published if articles else EPOCH)
+        yield Page(feed.route, "term_feed.xml" if term else "feed.xml", {"feed": feed}, updated=feed.updated)
 
 
 def host_files(domain: str | None) -> list[Page]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from digest.schema import dump_front_matter, read_document
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SUB_PATH_URL = "https://user.github.io/digest/"
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def make_project(folder: Path, case: str = "basic") -> Path:
@@ -40,6 +42,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def strict_feed(path: Path) -> etree.Element:
+    """An Atom feed read by a strict XML parser (expat: anything not well-formed raises), whose
+    `type="html"` elements hold their HTML as escaped text, never as child elements (RFC 4287,
+    3.1.1.2): feedparser alone accepts both mistakes."""
+    root = etree.fromstring(path.read_bytes())
+    assert root.tag == f"{ATOM}feed", path
+    for element in root.iter():
+        if element.get("type") == "html":
+            assert len(element) == 0, (path, element.tag, [child.tag for child in element])
+    return root
 
 
 def built(folder: Path, base_url: str = "/", drafts: bool = False) -> Config:

@@ -73,6 +73,24 @@ def test_check_fails_on_a_broken_link_and_without_a_built_site(project, capsys):
     assert "/articles/nope/" in capsys.readouterr().out
 
 
+def test_check_fails_on_a_feed_carrying_html_as_elements_or_not_well_formed(project, capsys):
+    """A template writing the body into <content type="html"> unescaped (as feed.xml did: `escape`
+    leaves markup alone) gives elements there, and with a thematic break, XML that does not parse."""
+    template = project / "templates" / "feed.xml"
+    template.write_text(template.read_text(encoding="utf-8").replace("filter forceescape", "filter escape"),
+                        encoding="utf-8")
+    assert cli(project, "build") == 0
+    assert cli(project, "check") == 1
+    out = capsys.readouterr().out
+    assert 'error: feed.xml: <content type="html"> holds the element <p>: its HTML must be escaped text' in out
+    assert "error: zh-hant/feed.xml: <content" in out
+    article = next(path for path in sorted((project / "content").glob("*.md")) if read_document(path)[0].date)
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n***\n\n结尾。\n", encoding="utf-8")
+    assert cli(project, "build") == 0
+    assert cli(project, "check") == 1
+    assert "error: feed.xml: not well-formed XML" in capsys.readouterr().out
+
+
 def test_check_uses_the_base_url_the_site_was_built_with(project, capsys):
     assert cli(project, "build", "--base-url", "https://example.github.io/digest/") == 0
     assert cli(project, "check", "--base-url", "https://example.github.io/digest/") == 0

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 
-from conftest import SUB_PATH_URL, built, make_project, snapshot
+from conftest import SUB_PATH_URL, built, make_project, snapshot, strict_feed
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.render import Output, build_site, check_distinct_paths
@@ -159,13 +159,14 @@ def test_feeds_parse_without_errors_and_are_dated_by_their_newest_article(sub_pa
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, (path, feed.get("bozo_exception"))
         assert feed.entries, path
+        strict_feed(path)  # well-formed, HTML as escaped text (feedparser accepts worse)
     main = feedparser.parse((site / "feed.xml").read_bytes())
-    assert main.feed.updated == "2024-05-26T00:00:00Z"
+    assert main.feed.updated == "2024-05-26T00:00:00+08:00"  # a day's midnight in the default timezone
     assert [entry.link for entry in main.entries][:2] == [
         f"{SUB_PATH_URL}articles/zhong-guo-jing-ji/", f"{SUB_PATH_URL}articles/xss/"]
     assert main.entries[1].title == "<script>alert(1)</script>"
     tag = feedparser.parse((site / "tags/she-hui/feed.xml").read_bytes())
-    assert tag.feed.updated == "2024-05-20T00:00:00Z" and len(tag.entries) == 2
+    assert tag.feed.updated == "2024-05-20T00:00:00+08:00" and len(tag.entries) == 2
 
 
 def test_sitemap_is_xml_listing_every_article_with_absolute_urls(sub_path_site):

@@ -66,6 +66,25 @@ def test_a_site_built_for_another_base_path_fails(sub_path_site):
     assert check_links(sub_path_site.dir("site"), "/other/")
 
 
+def test_feeds_carrying_html_as_elements_are_reported(tmp_path, root_site):
+    """RFC 4287: the HTML of a type="html" element is escaped text; elements there are an error
+    (strict readers show nothing); type="xhtml" holds elements by design."""
+    site = small_site(tmp_path)
+    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">t</title><entry>'
+            '<summary type="html">&lt;p&gt;escaped&lt;/p&gt;</summary>{}</entry></feed>')
+    (site / "feed.xml").write_text(feed.format('<content type="html"><p>正文</p></content>'), encoding="utf-8")
+    (site / "zh-hant").mkdir()
+    (site / "zh-hant/feed.xml").write_text(feed.format('<content type="html">正文<hr/></content>'),
+                                           encoding="utf-8")
+    (site / "tags").mkdir()
+    (site / "tags/feed.xml").write_text(feed.format('<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+                                                    '<p>xhtml may</p></div></content>'), encoding="utf-8")
+    assert check_links(site, "/") == [
+        'feed.xml: <content type="html"> holds the element <p>: its HTML must be escaped text',
+        'zh-hant/feed.xml: <content type="html"> holds the element <hr>: its HTML must be escaped text']
+    assert check_links(root_site.dir("site"), "/") == []
+
+
 def test_feeds_that_are_not_xml_are_reported(tmp_path):
     site = small_site(tmp_path)
     (site / "feed.xml").write_text("<feed><unclosed></feed>", encoding="utf-8")

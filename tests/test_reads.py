@@ -22,9 +22,10 @@ def test_the_shipped_article_page_reads_its_own_body_the_feeds_any_and_the_lists
     found = template_reads(REPO / "templates")
     assert found["article.html"].bodies == ENTRY_ARTICLE
     assert found["feed.xml"].bodies is None  # in a loop over the feed's articles
+    # A tag's or source's feed shows summaries: an edit of a body leaves it be.
     assert {name for name, read in found.items() if read.bodies == frozenset()} == {
-        "404.html", "archive.html", "base.html", "list.html", "macros.html", "robots.txt", "search.html",
-        "sitemap.xml", "terms.html"}
+        "404.html", "archive.html", "atom.xml", "base.html", "list.html", "macros.html", "robots.txt",
+        "search.html", "sitemap.xml", "term_feed.xml", "terms.html"}
     # The lists show no length; the article page shows its neighbours' titles and dates only (its
     # own article counts whole, by its digest).
     assert "han_count" not in found["archive.html"].fields + found["list.html"].fields + found["article.html"].fields
@@ -42,6 +43,9 @@ def test_the_shipped_article_page_reads_its_own_body_the_feeds_any_and_the_lists
     ("{% block main %}{% set article = one %}{{ article.body_html }}{% endblock %}", None),  # not at the top
     ("{% import 'macros.html' as entry %}{{ entry.article.body_html }}", None),
     ("{% macro text(a) %}{{ a.body_html }}{% endmacro %}", None),
+    # a scoped block sees the loop variables of the template it fills in: any article of the loop
+    ("{% extends 'macros.html' %}{% block text scoped %}{{ article.body_html }}{% endblock %}", None),
+    ("{% extends 'macros.html' %}{% block text %}{{ entry.article.body_html }}{% endblock %}", ENTRY_ARTICLE),
     ("{{ entries|map(attribute='body_html')|join }}", None),
     ("{{ article[field] }}", None),  # a computed name could be a body field
     ("{{ article|attr(name) }}", None),
@@ -70,7 +74,7 @@ def test_a_template_reads_what_the_templates_it_uses_read(tmp_path):
 
 
 def test_a_property_counts_as_the_fields_its_code_reads(tmp_path):
-    assert PROPERTIES["source_link"] == {"source_url"} and PROPERTIES["sort_key"] == {"date", "slug"}
+    assert PROPERTIES["source_link"] == {"source_url"} and PROPERTIES["sort_key"] == {"published", "slug"}
     assert reads(tmp_path, {"page.html": "{{ entry.article.doi_url }}{{ entry.article['han_count'] }}"}) \
         == Reads(("doi", "han_count"), frozenset())
     # What the page shows of the article whose body it reads counts in that article's digest.

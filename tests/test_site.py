@@ -85,11 +85,15 @@ def test_archive_groups_by_year_and_month_with_undated_last(config):
     assert [e.article.slug for e in context["undated"]] == ["wu-ri-qi"]
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))  # the default `timezone`
+
+
 def test_feeds_are_updated_as_of_their_newest_article(config):
     pages = plan(config)
-    assert pages["feed.xml"].context["feed"].updated == dt.date(2024, 5, 26)
-    assert pages["tags/she-hui/feed.xml"].context["feed"].updated == dt.date(2024, 5, 20)
-    assert pages["sources/wei-zhi-lai-yuan/feed.xml"].context["feed"].updated == dt.date(2023, 12, 1)
+    assert pages["feed.xml"].context["feed"].updated == dt.datetime(2024, 5, 26, tzinfo=BEIJING)
+    assert pages["tags/she-hui/feed.xml"].context["feed"].updated == dt.datetime(2024, 5, 20, tzinfo=BEIJING)
+    assert pages["sources/wei-zhi-lai-yuan/feed.xml"].context["feed"].updated == dt.datetime(2023, 12, 1,
+                                                                                             tzinfo=BEIJING)
 
 
 def test_sitemap_lists_every_article_and_list_page_but_not_the_404(config):
@@ -118,7 +122,7 @@ def test_an_empty_site_still_has_a_home_page_and_feeds(tmp_path):
     config = load_config(tmp_path / "config.yaml")
     pages = plan(config)
     assert pages["index.html"].context["entries"] == []
-    assert pages["feed.xml"].context["feed"].updated == dt.date(1970, 1, 1)
+    assert pages["feed.xml"].context["feed"].updated == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     assert make_catalog([], "未知来源").tags == {}
 
 
@@ -143,6 +147,8 @@ def test_related_articles_are_those_a_count_over_every_other_article_ranks_first
 
 
 def article(slug, tags, date):
-    return Article(slug=slug, title=slug, date=date, authors=(), source=None, source_url=None, doi=None, tags=tags,
-                   summary="", toc=(), han_count=0, reading_minutes=1, draft=False, path=f"{slug}.md",
+    published = dt.datetime.combine(date, dt.time(), BEIJING) if date else None
+    return Article(slug=slug, title=slug, date=date, published=published, authors=(), source=None, source_url=None,
+                   doi=None, tags=tags,
+                   summary="", toc=(), han_count=0, reading_minutes=1, body_size=0, draft=False, path=f"{slug}.md",
                    digest=slug, body_of=KeptBody(Body("", "")))
