@@ -130,8 +130,13 @@ bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
 
+# A killed build's staging folders are in .digest-cache/staging/; older versions left them beside
+# the site (.site-new-*, .site-old), and a cache on another file system than the site puts them there
+# (.site.digest-staging).
+STAGED := $(addprefix $(dir $(SITE_DIR)).$(notdir $(SITE_DIR)),-new-* -old .digest-staging)
+
 clean:
-	rm -rf $(SITE_DIR) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts
+	rm -rf $(SITE_DIR) $(STAGED) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts
 	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -42,6 +42,7 @@ import watchfiles
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
+from digest.lock import project_lock
 from digest.render import BuildMemory, build_site, finish_search
 from digest.urls import Urls
 
@@ -213,7 +214,8 @@ class Preview:
             if self.config_stale:
                 self.config = self.reload()
                 self.config_stale = False
-            summary = run_builder(self.config, self.drafts, changed, self.memory)
+            with project_lock(self.config.dir("cache"), cancelled=self.stopping.is_set):  # ingest and build as one
+                summary = run_builder(self.config, self.drafts, changed, self.memory)
             # What the builder keeps has millions of objects and no cycles: were they left to the
             # collector, the next build would pay for a walk through all of them.
             gc.freeze()
@@ -232,7 +234,8 @@ class Preview:
         started = time.perf_counter()
         try:
             # A new save stops the indexing: its build comes first, and the index is made after it.
-            editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
+            with project_lock(self.config.dir("cache"), cancelled=self.stopping.is_set):
+                editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
         except DigestError as exc:  # the pages are fine; the next build tries the index again
             print(f"error: {exc}", file=sys.stderr, flush=True)
         else:
