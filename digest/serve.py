@@ -50,6 +50,8 @@ EVENTS_PATH = "/__digest__/events"
 RELOAD_SCRIPT = ('<script>new EventSource("{events}?since={generation}")'
                  '.addEventListener("reload", () => location.reload());</script>\n')
 KEEPALIVE_SECONDS = 15
+IDLE_TIMEOUT_SECONDS = 30  # a connection sending no request, or reading no response, this long is closed
+GENERATION_RE = re.compile(r"[0-9]{1,18}")  # `since`: a build count, well within an int64
 WATCH_STEP_MS = 20  # a batch of changes is handed over once the files are quiet this long
 WATCH_TICK_MS = 200  # the watchers wake this often when nothing changes; the first tick means "watching"
 
@@ -391,6 +393,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "digest-preview"
 
+    def setup(self) -> None:
+        self.timeout = IDLE_TIMEOUT_SECONDS  # the socket's timeout: an idle client does not keep a thread forever
+        super().setup()
+
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == EVENTS_PATH:
             self.send_events()
@@ -435,8 +441,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_events(self) -> None:
         """Server-sent events: `reload` whenever the build count passes the one the page was served at."""
         state = self.server.preview.state
-        since = parse_qs(self.path.partition("?")[2]).get("since", [""])[0]
-        generation = int(since) if since.isdigit() else state.snapshot()[0]
+        since = parse_qs(self.path.partition("?")[2], keep_blank_values=True).get("since")
+        if since is not None and not GENERATION_RE.fullmatch(since[0]):
+            return self.send(400, b"since must be a build number, like since=3\n", "text/plain; charset=utf-8", True)
+        generation = int(since[0]) if since is not None else state.snapshot()[0]
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
