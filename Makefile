@@ -3,7 +3,7 @@
 #   make site         set up .venv (runtime requirements), ingest seeds/ and build site/
 #   make test         set up everything the tests need (system packages, dev requirements, Node
 #                     packages), run pytest
-#   make serve        preview the site locally (python build.py serve)
+#   make serve        preview the site locally (./build.py serve) at http://127.0.0.1:8000/
 #   make check        validate content/ and the built site's links (python build.py check)
 #   make bench        run the benchmarks (python bench/run.py), write bench/RESULTS.md
 #   make deps-system  install the Debian packages the tests need, only if missing (apt-get)
@@ -95,8 +95,9 @@ deps-system:
 site: $(RUN_STAMP)
 	$(PY) build.py $(BUILD_ARGS)
 	@echo
-	@echo "Site built in $(CURDIR)/$(SITE_DIR)/ (home page: $(CURDIR)/$(SITE_DIR)/index.html)"
-	@echo "Preview it with: make serve   (runs python build.py serve)"
+	@echo "Site built in $(CURDIR)/$(SITE_DIR)/"
+	@echo "Preview it with: make serve   then open http://127.0.0.1:8000/"
+	@echo "(its pages opened from disk have no styles and broken links: the site is made to be served)"
 
 build: site
 

@@ -113,6 +113,25 @@ def test_deps_system_counts_a_package_present_by_its_command_or_its_file(tmp_pat
     assert result.returncode == 0 and "apt-get" not in result.stdout, result.stdout
 
 
+def test_make_site_points_to_the_preview_not_to_a_file(tmp_path: Path):
+    """site/index.html opened from disk has no styles and broken links (issue 21, point 18)."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "basic", project)
+    for name in ("templates", "static", "digest"):
+        (project / name).symlink_to(ROOT / name)
+    for name in ("Makefile", "build.py", "requirements.txt"):
+        shutil.copy(ROOT / name, project / name)
+    stamp = tmp_path / "set-up"  # the requirements are installed: the project's own .venv is used
+    stamp.touch()
+    result = make("site", project, 300, f"VENV={ROOT / '.venv'}", f"RUN_STAMP={stamp}", "BUILD_ARGS=build")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (project / "site" / "index.html").is_file()
+    last = result.stdout.rstrip("\n").split("\n")[-3:]
+    assert last == [f"Site built in {project}/site/",
+                    "Preview it with: make serve   then open http://127.0.0.1:8000/",
+                    "(its pages opened from disk have no styles and broken links: the site is made to be served)"]
+
+
 def test_make_site_from_a_clean_clone(tmp_path: Path):
     if not (ROOT / "build.py").exists():
         pytest.skip("build.py does not exist yet (lead: remove this skip once it lands)")
@@ -137,7 +156,8 @@ def test_make_site_from_a_clean_clone(tmp_path: Path):
     site = clone / "site"
     assert (site / "index.html").is_file(), first.stdout[-3000:]
     assert f"{site}/" in first.stdout, f"make site does not say where the site is:\n{first.stdout[-3000:]}"
-    assert "make serve" in first.stdout, "make site does not say how to preview the site"
+    assert "make serve   then open http://127.0.0.1:8000/" in first.stdout, "make site does not say how to preview"
+    assert "index.html" not in first.stdout, "make site points to a page that opened from disk has no styles"
     assert "-m pip" in first.stdout, "the first make site did not install the requirements"
     assert list((clone / ".venv").glob(".installed-run-*")), "no set-up stamp in .venv"
 
