@@ -86,11 +86,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, config) -> int:
     status = 0
-    if args.command in (None, "ingest", "build"):
-        from digest.lock import project_lock
+    if args.command in (None, "ingest", "build", "serve"):
         from digest.site_folder import check_site_setting
 
-        check_site_setting(config)  # before ingest writes anything
+        check_site_setting(config)  # before ingest writes anything, or the preview serves that folder
+    if args.command in (None, "ingest", "build"):
+        from digest.lock import project_lock
+
         with project_lock(config.dir("cache"), wait=not args.no_wait):  # ingest and build as one
             if args.command in (None, "ingest"):
                 status |= run_ingest(config, force=getattr(args, "force", False))

@@ -39,8 +39,8 @@ def check_site_setting(config: Config) -> None:
     site = config.dir("site")
 
     def refuse(why: str) -> DigestError:
-        return DigestError(f"paths.site: {config['paths']['site']!r} ({site}) {why}, which a build would "
-                           f"replace; give the site a folder of its own, like site", config.path)
+        return DigestError(f"paths.site: {config['paths']['site']!r} ({site}) {why}; the site needs a folder "
+                           f"of its own (a build replaces it whole), like site", config.path)
 
     if site == config.root:
         raise refuse("is the project folder (where the config file is)")

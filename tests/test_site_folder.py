@@ -77,6 +77,9 @@ def test_a_site_setting_naming_a_folder_of_the_project_is_refused_and_nothing_is
     assert line.startswith(f"error: {config}: paths.site: {site!r} ({(project / site).resolve()}) {KEPT[site]}"), line
     assert snapshot(tmp_path) == before
     assert cli(config) == 1  # ingest and build: refused before ingest writes anything
+    assert error_line(capsys) == line
+    assert cli(config, "serve", "--port", "0") == 1  # before the preview serves the project's files
+    assert error_line(capsys) == line
     assert snapshot(tmp_path) == before
 
 
