@@ -32,7 +32,7 @@ from digest.search import index_folder, index_site, script_map_asset, search_ind
 from digest.replan import Plan, plan_pages
 from digest.site import Page
 from digest.site_folder import (MARKER, MARKER_TEXT, check_site_setting, claim_site, clear_leftovers, move_into,
-                                new_folder, remove_files, replace_folder, staging_area, staging_folder)
+                                new_folder, remove_files, replace_folder, staging_area, staging_folder, tidy)
 from digest.slug import known_slugs, remember
 from digest.urls import Route, Urls, atom_id
 
@@ -378,6 +378,7 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
                 return done
             replace_folder(index_folder(edition_dir), new / "pagefind", area)
             shutil.rmtree(new)
+        tidy(area)
         set_stale_search(cache, [])
         return len(stale)
 

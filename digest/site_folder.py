@@ -19,7 +19,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from digest.cache import BuildCache
@@ -140,6 +140,13 @@ def staging_folder(site_dir: Path, area: Path, swap: bool = True) -> Iterator[Pa
         replace_folder(site_dir, staging, area)
     else:
         shutil.rmtree(staging)
+    tidy(area)
+
+
+def tidy(area: Path) -> None:
+    """Remove the staging area once nothing is left in it (beside the site, it would stay in sight)."""
+    with suppress(OSError):
+        area.rmdir()
 
 
 def move_into(staging: Path, site_dir: Path, paths: list[str]) -> None:

@@ -195,6 +195,42 @@ def test_make_clean_removes_a_killed_builds_leftovers(tmp_path):
     assert snapshot(project / "content") == content
 
 
+@pytest.fixture
+def other_file_system(tmp_path: Path):
+    """A folder on another file system than tmp_path (a tmpfs), removed after the test."""
+    import os
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system to put the cache on")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_with_the_cache_on_another_file_system_the_site_is_staged_beside_it(tmp_path, other_file_system):
+    """A rename across file systems is a copy, not atomic: the staging area is then beside the site."""
+    project = make_project(tmp_path)
+    cache = other_file_system / "cache"
+    (project / "config.yaml").write_text((project / "config.yaml").read_text(encoding="utf-8")
+                                         + f"paths: {{cache: {cache}}}\n", encoding="utf-8")
+    config = load_config(project / "config.yaml")
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(project / "config.yaml")], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    beside = project / ".site.digest-staging"
+    assert any(beside.iterdir()) and not (cache / "staging").exists()
+    assert cli(project / "config.yaml", "build") == 0
+    assert not beside.exists()
+    assert (project / "site" / "index.html").is_file() and (cache / "build.sqlite").is_file()
+    edited = config.dir("content") / "english.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    assert cli(project / "config.yaml", "build") == 0  # an incremental build, its files moved in one rename each
+    assert "新的一段" in (project / "site" / "articles/english/index.html").read_text(encoding="utf-8")
+    assert sorted(path.name for path in project.iterdir()) == ["config.yaml", "content", "site", "static", "templates"]
+
+
 # ------------------------------------------------------------------ point 4: nothing to publish ----
 
 def test_an_empty_content_folder_does_not_empty_a_built_site(tmp_path, capsys):
