@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import REPO, make_project
 
-# A real build (build.py build) that, once it has read the content, waits at the point where it
+# A real build (build.py build --full) that, once it has read the content, waits at the point where it
 # writes the site until the file argv[3] exists, having made argv[2]: it holds the project's lock
 # as long as the test wants.
 HELD_BUILD = """
@@ -31,7 +31,7 @@ def held(*args, **kwargs):
 
 render.render_outputs = held
 import build
-sys.exit(build.main(["--config", sys.argv[1], "build", "--jobs", "1"]))
+sys.exit(build.main(["--config", sys.argv[1], "build", "--full", "--jobs", "1"]))
 """
 
 
@@ -100,3 +100,43 @@ def test_the_lock_goes_with_a_killed_build(tmp_path):
     out, err = after.communicate(timeout=120)
     assert after.returncode == 0, err
     assert (project / "site" / "index.html").is_file() and os.path.exists(project / ".digest-cache" / "lock")
+
+
+def test_the_previews_builds_wait_for_a_command_line_build(tmp_path):
+    """The everyday case: `serve` runs while the curator builds in another terminal and edits."""
+    import http.client
+
+    project = make_project(tmp_path)
+    config = project / "config.yaml"
+    serve = build_py(config, "serve", "--port", "0")
+    first = None
+    try:
+        line = ""
+        while "serving http://" not in line:
+            ready, _, _ = select.select([serve.stdout], [], [], 60)
+            assert ready and serve.poll() is None, "the preview did not start"
+            line = serve.stdout.readline()
+        host, port = line.split()[1].removeprefix("http://").split("/")[0].split(":")
+        inside, go = tmp_path / "inside", tmp_path / "go"
+        first = subprocess.Popen([sys.executable, "-c", HELD_BUILD, str(config), str(inside), str(go)], cwd=REPO,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: inside.exists() or first.poll() is not None, "the command-line build to start writing")
+        article = project / "content" / "english.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: 预览中改的", 1),
+                           encoding="utf-8")
+        assert stderr_line(serve) == f"waiting for another build of this project (pid {first.pid})…\n"
+        go.touch()
+        assert first.wait(timeout=120) == 0, first.communicate()
+
+        def shows_the_edit() -> bool:
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            connection.request("GET", "/articles/english/")
+            return "预览中改的" in connection.getresponse().read().decode("utf-8")
+        wait_for(shows_the_edit, "the preview to build the edit")
+    finally:
+        if first is not None:
+            (tmp_path / "go").touch()
+            first.wait(timeout=120)
+        serve.send_signal(2)
+        out, err = serve.communicate(timeout=60)
+    assert "Traceback" not in err and "error" not in err, err
