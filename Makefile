@@ -3,7 +3,7 @@
 #   make site         set up .venv (runtime requirements), ingest seeds/ and build site/
 #   make test         set up everything the tests need (system packages, dev requirements, Node
 #                     packages), run pytest
-#   make serve        preview the site locally (./build.py serve)
+#   make serve        preview the site locally (./build.py serve) at http://127.0.0.1:8000/
 #   make check        validate content/ and the built site's links (./build.py check)
 #   make bench        run the benchmarks (python bench/run.py), write bench/RESULTS.md
 #   make cleaning-score  score ingest on the real-page corpus (python bench/cleaning.py), write its
@@ -97,8 +97,9 @@ deps-system:
 site: $(RUN_STAMP)
 	$(PY) build.py $(BUILD_ARGS)
 	@echo
-	@echo "Site built in $(CURDIR)/$(SITE_DIR)/ (home page: $(CURDIR)/$(SITE_DIR)/index.html)"
-	@echo "Preview it with: make serve   (runs python build.py serve)"
+	@echo "Site built in $(CURDIR)/$(SITE_DIR)/"
+	@echo "Preview it with: make serve   then open http://127.0.0.1:8000/"
+	@echo "(its pages opened from disk have no styles and broken links: the site is made to be served)"
 
 build: site
 
@@ -138,8 +139,13 @@ CLEANING_ARGS ?= --write-results
 cleaning-score: $(RUN_STAMP)
 	$(PY) bench/cleaning.py $(CLEANING_ARGS)
 
+# A killed build's staging folders are in .digest-cache/staging/; older versions left them beside
+# the site (.site-new-*, .site-old), and a cache on another file system than the site puts them there
+# (.site.digest-staging).
+STAGED := $(addprefix $(dir $(SITE_DIR)).$(notdir $(SITE_DIR)),-new-* -old .digest-staging)
+
 clean:
-	rm -rf $(SITE_DIR) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts
+	rm -rf $(SITE_DIR) $(STAGED) .pytest_cache .hypothesis .digest-cache bench/out test-artifacts
 	find . -path ./$(VENV) -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

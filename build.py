@@ -2,8 +2,8 @@
 """digest command line: ingest raw seeds, build the site, check it, preview it.
 
     ./build.py                 ingest seeds/ into content/, then build site/
-    ./build.py ingest [--force]
-    ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
+    ./build.py ingest [--force] [--no-wait]
+    ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N] [--allow-empty] [--no-wait]
     ./build.py check [--base-url URL]
     ./build.py new "标题"
     ./build.py serve [--port 8000] [--host 127.0.0.1]
@@ -57,22 +57,36 @@ def site_options(**defaults) -> argparse.ArgumentParser:
     return options
 
 
+def lock_options(**defaults) -> argparse.ArgumentParser:
+    """--no-wait, accepted before or after the command."""
+    options = argparse.ArgumentParser(add_help=False, **defaults)
+    options.add_argument("--no-wait", action="store_true",
+                         help="stop with an error, rather than wait, when another build of this project is running")
+    return options
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # After the command the options must not reset what was given before it.
     per_command = site_options(argument_default=argparse.SUPPRESS)
+    locking = lock_options(argument_default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="build.py", parents=[site_options()], description="Turn scraped Chinese articles into a curated static site.",
+        prog="build.py", parents=[site_options(), lock_options()],
+        description="Turn scraped Chinese articles into a curated static site.",
         epilog="With no command: ingest, then build.")
     parser.add_argument("--config", default="config.yaml", help="settings file (default: config.yaml)")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    ingest = commands.add_parser("ingest", help="clean every raw file in seeds/ into content/<slug>.md")
+    ingest = commands.add_parser("ingest", parents=[locking],
+                                 help="clean every raw file in seeds/ into content/<slug>.md")
     ingest.add_argument("--force", action="store_true", help="re-ingest even content files the curator edited")
-    build = commands.add_parser("build", parents=[per_command], help="render content/ into the static site in site/")
+    build = commands.add_parser("build", parents=[per_command, locking],
+                                help="render content/ into the static site in site/")
     build.add_argument("--full", action="store_true",
                        help="write every file again instead of only what changed since the last build")
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes for a big build (default: one per core; 1: none)")
+    build.add_argument("--allow-empty", action="store_true",
+                       help="build even when there is no article to publish (the site is then emptied)")
     commands.add_parser("check", parents=[per_command],
                         help="validate content files and the links of the site built with the same --base-url")
     new = commands.add_parser("new", help="start a new draft article in content/")
@@ -101,11 +115,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, config) -> int:
     status = 0
-    if args.command in (None, "ingest"):
-        status |= run_ingest(config, force=getattr(args, "force", False))
-    if args.command in (None, "build"):
-        status |= run_build(config, drafts=args.drafts, full=getattr(args, "full", False),
-                            jobs=getattr(args, "jobs", None))
+    if args.command in (None, "ingest", "build", "serve"):
+        from digest.site_folder import check_site_setting
+
+        check_site_setting(config)  # before ingest writes anything, or the preview serves that folder
+    if args.command in (None, "ingest", "build"):
+        from digest.lock import project_lock
+
+        with project_lock(config.dir("cache"), wait=not args.no_wait):  # ingest and build as one
+            if args.command in (None, "ingest"):
+                status |= run_ingest(config, force=getattr(args, "force", False))
+            if args.command in (None, "build"):
+                status |= run_build(config, drafts=args.drafts, full=getattr(args, "full", False),
+                                    jobs=getattr(args, "jobs", None), allow_empty=getattr(args, "allow_empty", False))
     if args.command == "check":
         status |= run_check(config)
     if args.command == "new":
@@ -129,10 +151,10 @@ def run_ingest(config, force: bool) -> int:
     return 1 if report.failed else 0
 
 
-def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None) -> int:
+def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None, allow_empty: bool = False) -> int:
     from digest.render import build_site
 
-    report = build_site(config, drafts=drafts, jobs=jobs, full=full)
+    report = build_site(config, drafts=drafts, jobs=jobs, full=full, allow_empty=allow_empty)
     print(f"build: {report}")
     if report.drafts_left_out:
         count = report.drafts_left_out

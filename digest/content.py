@@ -19,10 +19,11 @@ from urllib.parse import quote
 from digest.cache import BuildCache, code_version, hash_text
 from digest.config import Config
 from digest.errors import DigestError
+from digest.files import check_plain_file
 from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
 from digest.schema import FIELD_NAMES, SLUG_RE, FrontMatter, parse_offset, read_document
-from digest.slug import newly_made_slugs, remember, slugify
+from digest.slug import MAX_LENGTH, newly_made_slugs, remember, slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 # Characters XML 1.0 does not allow (and DEL): invisible junk from scraped text or YAML escapes such
@@ -122,6 +123,9 @@ def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None
     files = sorted((entry for entry in (os.scandir(content_dir) if entries is None else entries)
                     if entry.name.endswith(".md") and not entry.name.startswith(".")
                     and os.path.dirname(entry.path) == str(content_dir)), key=lambda entry: entry.name)
+    for entry in files:
+        if not entry.is_file():  # known from the listing for a plain file: no system call
+            check_plain_file(Path(entry.path))
     if cache is None:
         reader = ArticleReader(*settings)
         articles = [reader.read(Path(file.path)) for file in files]
@@ -320,7 +324,9 @@ def _distinct(items: list[str]) -> tuple[str, ...]:
 
 
 def _slug_from_filename(path: Path) -> str:
-    return path.stem if SLUG_RE.match(path.stem) else slugify(path.stem)
+    """The file name when it is a slug, of at most MAX_LENGTH characters; else a slug made from it."""
+    fits = SLUG_RE.match(path.stem) and len(path.stem) <= MAX_LENGTH
+    return path.stem if fits else slugify(path.stem)
 
 
 def split_references(body: str, labels: list[str]) -> tuple[str, str]:

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterator
@@ -27,10 +26,13 @@ from digest.content import INVISIBLE_RE, RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.fragments import FragmentCache
+from digest.lock import project_lock
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.replan import Plan, plan_pages
 from digest.site import Page
+from digest.site_folder import (MARKER, MARKER_TEXT, check_site_setting, claim_site, clear_leftovers, move_into,
+                                new_folder, remove_files, replace_folder, staging_area, staging_folder, tidy)
 from digest.slug import known_slugs, remember
 from digest.urls import Route, Urls, atom_id
 
@@ -104,7 +106,8 @@ class BuildMemory:
 
 
 def build_site(config: Config, drafts: bool = False, jobs: int | None = None, full: bool = False,
-               search_later: bool = False, memory: BuildMemory | None = None) -> BuildReport:
+               search_later: bool = False, memory: BuildMemory | None = None,
+               allow_empty: bool = False) -> BuildReport:
     """content/ -> site/: read the articles, plan the pages, write them once per edition (the first at
     the root, each other in its folder, its text converted), in `jobs` processes (default: one per core).
 
@@ -112,8 +115,21 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     only the files whose fingerprint changed are written and the ones no longer planned removed;
     otherwise the whole site is written into a new folder that replaces site/ on success.
     `search_later` leaves an incremental build's search index to `finish_search` (the preview
-    reloads the page first); `memory` is what the builds of one process keep between them."""
-    cache = memory.cache_in(config.dir("cache")) if memory else BuildCache(config.dir("cache"))
+    reloads the page first); `memory` is what the builds of one process keep between them.
+
+    The build holds the project lock (see digest.lock), writes only a site folder it made (see
+    digest.site_folder), and refuses to leave a site with no article unless `allow_empty`."""
+    check_site_setting(config)
+    with project_lock(config.dir("cache")):
+        cache = memory.cache_in(config.dir("cache")) if memory else BuildCache(config.dir("cache"))
+        clear_leftovers(config)
+        claim_site(config, cache)
+        return write_site(config, cache, drafts, jobs, full, search_later, memory, allow_empty)
+
+
+def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None, full: bool,
+               search_later: bool, memory: BuildMemory | None, allow_empty: bool) -> BuildReport:
+    """The body of `build_site`, once the site folder is known to be the build's."""
     site_dir = config.dir("site")
     key = build_key(config, drafts)
     listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()}
@@ -126,6 +142,8 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
         everything = load_articles(config, drafts=True, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
                                    remembered=previous.by_digest() if previous else {})
         articles = [article for article in everything if drafts or not article.draft]
+        if not articles and not allow_empty:
+            raise nothing_to_publish(config.dir("content"), listed.get(config.dir("content"), []))
         if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
@@ -166,6 +184,14 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     return report
 
 
+def nothing_to_publish(content_dir: Path, entries: list[os.DirEntry]) -> DigestError:
+    """The error of a build that would replace the site with one without articles."""
+    drafts = sum(1 for entry in entries if entry.name.endswith(".md"))
+    what = f"its {drafts} content files are all drafts" if drafts else "it holds no content file"
+    return DigestError(f"no article to publish: {what}, and the site would be emptied; add articles "
+                       f"(./build.py ingest, or ./build.py new \"标题\"), or build with --allow-empty", content_dir)
+
+
 def keep_plan(cache: BuildCache, key: str, plan: Plan) -> None:
     """Index `plan` and save it for the next build."""
     with collector_paused():
@@ -204,15 +230,24 @@ def inputs_key(key: str, listed: dict[Path, list[os.DirEntry]]) -> str | None:
     """The build key and the size and time of every content and static file (`listed` by folder):
     when it is the one the last build recorded, that build's site is this build's. None while a
     file is so new that a second save could keep its size and time (see content.RACY_NS)."""
-    stats = [(entry.path, entry.stat()) for entries in listed.values() for entry in entries]
+    stats = [(entry.path, stat_of(entry)) for entries in listed.values() for entry in entries]
     if any(time.time_ns() - stat.st_mtime_ns < RACY_NS for _, stat in stats):
         return None
     return hash_text(key, *(f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in stats))
 
 
+def stat_of(entry: os.DirEntry) -> os.stat_result:
+    """The entry's stat, or its link's own for a symbolic link to nothing (reading it reports it)."""
+    try:
+        return entry.stat()
+    except OSError:
+        return entry.stat(follow_symlinks=False)
+
+
 def plan_outputs(plan: Plan, editions: list[Edition], config: Config) -> list[Output]:
     """Every file of the site with its fingerprint: the pages in each edition, the search page's
-    script table, the static files; two files for one path are an error."""
+    script table, the static files, the marker of a site folder the build made; two files for
+    one path are an error."""
     outputs = []
     for number, edition in enumerate(editions):
         outputs += [Output(edition.path + page.path, fingerprint, page, number, searchable=page.route.kind == "article")
@@ -223,6 +258,8 @@ def plan_outputs(plan: Plan, editions: list[Edition], config: Config) -> list[Ou
             outputs.append(Output(edition.path + Route("search_map").path, f"script-map {conversion}",
                                   data=partial(script_map_asset, conversion)))
     outputs += static_outputs(config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
+    marker = MARKER_TEXT.encode("utf-8")  # kept in the record like any file, so no build removes it
+    outputs.append(Output(MARKER, hash_bytes(marker), data=partial(bytes, marker)))
     check_distinct_paths(outputs)
     return outputs
 
@@ -270,7 +307,7 @@ def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int |
               besides: Callable[[], Any] | None = None) -> int:
     """The whole site into a new folder, which replaces site/ once everything, search included, is
     written; `besides()` runs once meanwhile (see `render_outputs`)."""
-    with staging_folder(site_dir) as staging:
+    with staging_folder(site_dir, staging_area(work.config)) as staging:
         render_outputs(work, outputs, staging, jobs, besides)
         if work.config["search"]:
             for edition in work.editions:  # built in the staging folder: a failure leaves site/ as it was
@@ -297,7 +334,8 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         if besides:
             besides()
         return 0, 0, 0
-    with staging_folder(site_dir, swap=False) as staging:
+    area = staging_area(work.config)
+    with staging_folder(site_dir, area, swap=False) as staging:
         render_outputs(work, changed, staging, jobs, besides)
         for number in [] if search_later else editions:
             searchable = [output.path for output in outputs if output.searchable and output.edition == number]
@@ -309,7 +347,7 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         set_stale_search(cache, editions if search_later else [])
         move_into(staging, site_dir, differ)
         for number in [] if search_later else editions:
-            replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}")
+            replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}", area)
     remove_files(site_dir, stale)
     cache.update_outputs(key, {output.path: output.fingerprint for output in changed}, stale)
     return len(changed), len(differ), len(stale)
@@ -329,20 +367,23 @@ def set_stale_search(cache: BuildCache, editions: list[int]) -> None:
 def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False) -> int:
     """Index search again, in site/ itself, in the editions a `search_later` build left; how many.
     When `cancelled()` turns true the rest is left for the next call."""
-    cache = BuildCache(config.dir("cache"))
-    editions = editions_of(config.data)
-    stale = sorted(stale_search(cache))
-    for done, number in enumerate(stale):
-        edition_dir = config.dir("site") / editions[number].path
-        new = edition_dir / ".pagefind-new"
-        shutil.rmtree(new, ignore_errors=True)
-        if index_site(edition_dir, new, cancelled) is None:
-            shutil.rmtree(new, ignore_errors=True)
-            set_stale_search(cache, stale[done:])
-            return done
-        replace_folder(index_folder(edition_dir), new)
-    set_stale_search(cache, [])
-    return len(stale)
+    with project_lock(config.dir("cache")):
+        cache = BuildCache(config.dir("cache"))
+        editions = editions_of(config.data)
+        stale = sorted(stale_search(cache))
+        area = staging_area(config)
+        for done, number in enumerate(stale):
+            edition_dir = config.dir("site") / editions[number].path
+            new = new_folder(area, "pagefind-")
+            if index_site(edition_dir, new / "pagefind", cancelled) is None:
+                shutil.rmtree(new)
+                set_stale_search(cache, stale[done:])
+                return done
+            replace_folder(index_folder(edition_dir), new / "pagefind", area)
+            shutil.rmtree(new)
+        tidy(area)
+        set_stale_search(cache, [])
+        return len(stale)
 
 
 def link_files(paths: list[str], sources: list[Path], target: Path, strip: str = "") -> None:
@@ -502,52 +543,6 @@ def _template_frame(exc: Exception, templates_dir: Path) -> tuple[Path | None, i
         if Path(frame.filename).is_relative_to(templates_dir):
             return Path(frame.filename), frame.lineno
     return None, None
-
-
-@contextmanager
-def staging_folder(site_dir: Path, swap: bool = True) -> Iterator[Path]:
-    """A new folder next to `site_dir` to build into; it replaces `site_dir` if the block succeeds
-    (with `swap`; otherwise the block moves what it wants and the rest is deleted)."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging)
-        raise
-    if swap:
-        staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be read by a web server
-        replace_folder(site_dir, staging)
-    else:
-        shutil.rmtree(staging)
-
-
-def move_into(staging: Path, site_dir: Path, paths: list[str]) -> None:
-    """Each file by one rename, replacing the old one: a reader never sees half a file."""
-    for path in paths:
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, target)
-
-
-def replace_folder(current: Path, new: Path) -> None:
-    """`new` takes the place of `current` by two renames; the old folder is deleted after."""
-    old = current.with_name(f".{current.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if current.exists():
-        os.rename(current, old)
-    os.rename(new, current)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def remove_files(site_dir: Path, paths: list[str]) -> None:
-    """Delete files the site no longer has, and the folders that leaves empty."""
-    for path in paths:
-        (site_dir / path).unlink(missing_ok=True)
-    for folder in sorted({(site_dir / path).parent for path in paths}, key=lambda f: -len(f.parts)):
-        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
 
 
 def same_bytes(one: Path, other: Path) -> bool:

@@ -12,6 +12,8 @@ import yaml
 
 from digest import yamlcore
 from digest.errors import DigestError
+from digest.files import check_plain_file
+from digest.slug import MAX_LENGTH as MAX_SLUG_LENGTH
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = "---"
@@ -74,7 +76,7 @@ def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
     lines = {key.value: key.start_mark.line + 2 for key, _ in node.value}
     values = {key: _check_field(key, value if key == "draft" else _as_typed(value, value_nodes[key]),
                                 path, lines[key]) for key, value in data.items()}
-    if not values.get("title"):
+    if not (values.get("title") or "").strip():
         raise DigestError("front-matter needs a non-empty 'title'", path, lines.get("title", 2))
     return FrontMatter(**values)
 
@@ -106,6 +108,8 @@ def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
         raise DigestError(f"'{key}' must be text", path, line)
     if key == "slug" and not SLUG_RE.match(value):
         raise DigestError(f"'slug' must be lower-case ASCII letters, digits and '-': {value!r}", path, line)
+    if key == "slug" and len(value) > MAX_SLUG_LENGTH:
+        raise DigestError(f"'slug' must be at most {MAX_SLUG_LENGTH} characters, not {len(value)}", path, line)
     return value
 
 
@@ -164,6 +168,8 @@ def dump_front_matter(meta: FrontMatter) -> str:
 def read_document(path: Path, data: bytes | None = None) -> tuple[FrontMatter, str, int]:
     """Read and validate one content file: (front-matter, Markdown body, body's first line);
     `data` is the file's bytes when the caller has read them already."""
+    if data is None:
+        check_plain_file(path)
     try:
         # A byte-order mark, as some Windows editors write, is not part of the text.
         text = (path.read_bytes() if data is None else data).decode("utf-8").removeprefix("\ufeff")

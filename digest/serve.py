@@ -43,6 +43,7 @@ import watchfiles
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
+from digest.lock import project_lock
 from digest.render import BuildMemory, build_site, finish_search
 from digest.urls import Urls
 
@@ -50,6 +51,8 @@ EVENTS_PATH = "/__digest__/events"
 RELOAD_SCRIPT = ('<script>new EventSource("{events}?since={generation}")'
                  '.addEventListener("reload", () => location.reload());</script>\n')
 KEEPALIVE_SECONDS = 15
+IDLE_TIMEOUT_SECONDS = 30  # a connection sending no request, or reading no response, this long is closed
+GENERATION_RE = re.compile(r"[0-9]{1,18}")  # `since`: a build count, well within an int64
 WATCH_STEP_MS = 20  # a batch of changes is handed over once the files are quiet this long
 WATCH_TICK_MS = 200  # the watchers wake this often when nothing changes; the first tick means "watching"
 
@@ -214,7 +217,8 @@ class Preview:
             if self.config_stale:
                 self.config = self.reload()
                 self.config_stale = False
-            summary = run_builder(self.config, self.drafts, changed, self.memory)
+            with project_lock(self.config.dir("cache"), cancelled=self.stopping.is_set):  # ingest and build as one
+                summary = run_builder(self.config, self.drafts, changed, self.memory)
             # What the builder keeps has millions of objects and no cycles: were they left to the
             # collector, the next build would pay for a walk through all of them.
             gc.freeze()
@@ -233,7 +237,8 @@ class Preview:
         started = time.perf_counter()
         try:
             # A new save stops the indexing: its build comes first, and the index is made after it.
-            editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
+            with project_lock(self.config.dir("cache"), cancelled=self.stopping.is_set):
+                editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
         except DigestError as exc:  # the pages are fine; the next build tries the index again
             print(f"error: {exc}", file=sys.stderr, flush=True)
         else:
@@ -389,6 +394,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "digest-preview"
 
+    def setup(self) -> None:
+        self.timeout = IDLE_TIMEOUT_SECONDS  # the socket's timeout: an idle client does not keep a thread forever
+        super().setup()
+
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == EVENTS_PATH:
             self.send_events()
@@ -433,8 +442,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_events(self) -> None:
         """Server-sent events: `reload` whenever the build count passes the one the page was served at."""
         state = self.server.preview.state
-        since = parse_qs(self.path.partition("?")[2]).get("since", [""])[0]
-        generation = int(since) if since.isdigit() else state.snapshot()[0]
+        since = parse_qs(self.path.partition("?")[2], keep_blank_values=True).get("since")
+        if since is not None and not GENERATION_RE.fullmatch(since[0]):
+            return self.send(400, b"since must be a build number, like since=3\n", "text/plain; charset=utf-8", True)
+        generation = int(since[0]) if since is not None else state.snapshot()[0]
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")

@@ -122,3 +122,27 @@ def test_unique_slug_never_reuses_a_taken_one():
 def test_new_rejects_an_empty_title(project):
     with pytest.raises(DigestError):
         new_article(load_config(project / "config.yaml"), "  ")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_new_and_ingest_write_files_with_the_mode_the_umask_gives(project, umask):
+    """Like every other file (issue 21, point 15): not mkstemp's 0600."""
+    import os
+    import subprocess
+    import sys
+
+    for path in (project / "content").glob("*.md"):  # copied from the repository, with its mode
+        path.unlink()
+    (project / "seeds").mkdir()
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    shutil.copy(seed, project / "seeds" / seed.name)
+    for command in (["new", "基层治理新探索"], ["ingest"]):
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(project / "config.yaml"),
+                                 *command], capture_output=True, text=True, timeout=120,
+                                preexec_fn=lambda: os.umask(umask))
+        assert result.returncode == 0, result.stderr
+    made = [project / "content" / "ji-ceng-zhi-li-xin-tan-suo.md",
+            *(path for path in (project / "content").glob("*.md") if read_document(path)[0].seed == seed.name)]
+    assert len(made) == 2
+    assert {path.name: oct(path.stat().st_mode & 0o777) for path in made} == {
+        path.name: oct(0o666 & ~umask) for path in made}

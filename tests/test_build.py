@@ -283,7 +283,7 @@ def test_build_report_counts_articles_pages_and_files(project):
     assert report.output == (project / "site").resolve()
     without_search = build_site(load_config(project / "config.yaml").with_overrides(search=False))
     assert without_search.indexed is None
-    assert without_search.files == without_search.pages + 1  # the stylesheet
+    assert without_search.files == without_search.pages + 2  # the stylesheet, the site folder's marker
 
 
 # ------------------------------------------------ what a reader sees (issue 21, point 21) ----

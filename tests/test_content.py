@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -180,3 +183,77 @@ def test_an_unknown_inline_pattern_turns_the_plain_text_skip_off():
     md = markdown.Markdown(output_format="html", extensions=[SafeMarkdown(HeadingIds())])
     md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 55)
     assert PlainTextSkipper.for_patterns(md) is None
+
+
+# ------------------------------------------------------------------ odd content files (issue 21, point 13) ----
+
+ODD_FRONT_MATTER = {
+    "whitespace-only title": ("title: '   '\ndate: 2024-01-01\n", 2, "needs a non-empty 'title'"),
+    "a title of a full-width space": ("date: 2024-01-01\ntitle: \"\u3000\"\n", 3, "needs a non-empty 'title'"),
+    "slug of 61 characters": (f"title: 长\nslug: {'a' * 61}\n", 3, "'slug' must be at most 60 characters, not 61"),
+    "slug of 300 characters": (f"title: 长\nslug: {'ab-' * 99}abc\n", 3, "at most 60 characters, not 300"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_FRONT_MATTER)
+def test_an_empty_title_or_a_long_slug_names_the_file_and_line_and_leaves_the_site(tmp_path, case):
+    from conftest import built, snapshot
+    from digest.render import build_site
+
+    config = built(tmp_path)
+    before = snapshot(config.dir("site"))
+    front, line, message = ODD_FRONT_MATTER[case]
+    bad = write_article(config.dir("content"), "zz-odd.md", "正文\n", front=front)
+    with pytest.raises(DigestError) as caught:
+        build_site(config)
+    assert (caught.value.path, caught.value.line) == (bad, line) and message in caught.value.message
+    assert snapshot(config.dir("site")) == before
+
+
+def test_a_long_file_name_gives_a_slug_of_at_most_60_characters(tmp_path):
+    write_article(tmp_path, f"{'abc-' * 20}def.md", "正文\n")
+    [article] = load_articles(load_config(None).with_overrides(paths={**load_config(None)["paths"],
+                                                                      "content": str(tmp_path)}))
+    assert article.slug == ("abc-" * 15).rstrip("-") and len(article.slug) <= 60
+
+
+def make_odd_file(content: Path, kind: str) -> Path:
+    path = content / "zz-odd.md"
+    if kind == "folder":
+        path.mkdir()
+        (path / "inner.md").write_text("---\ntitle: 里面\n---\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dangling symlink":
+        path.symlink_to(content / "no-such-file.md")
+    return path
+
+
+ODD_FILES = {
+    "folder": "a folder named like a content file",
+    "fifo": "not a plain file (a FIFO, socket or device)",
+    "dangling symlink": "a symbolic link to",
+}
+
+
+@pytest.mark.parametrize("kind", ODD_FILES)
+@pytest.mark.parametrize("command", ["build", "check", "ingest"])
+def test_a_folder_fifo_or_dangling_symlink_named_md_is_one_line_naming_it(tmp_path, kind, command):
+    """Through the command line, in a process of its own: opening a FIFO would wait forever."""
+    from conftest import REPO, make_project, snapshot
+
+    project = make_project(tmp_path)
+    (project / "seeds").mkdir()
+    content = project / "content"
+    odd = make_odd_file(content, kind)
+    before = snapshot(content)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(project / "config.yaml"), command],
+                            capture_output=True, text=True, timeout=120)
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if str(odd) in line]
+    if command == "ingest":  # it reads content/ only to find its own files: no hang, no traceback, nothing touched
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    else:
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert lines == [f"error: {odd}: {ODD_FILES[kind]}" + lines[0].split(ODD_FILES[kind], 1)[1]], lines
+    assert snapshot(content) == before
+    assert not (project / "site").exists() or command == "check"

@@ -116,6 +116,25 @@ def test_deps_system_counts_a_package_present_by_its_command_or_its_file(tmp_pat
     assert result.returncode == 0 and "apt-get" not in result.stdout, result.stdout
 
 
+def test_make_site_points_to_the_preview_not_to_a_file(tmp_path: Path):
+    """site/index.html opened from disk has no styles and broken links (issue 21, point 18)."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "basic", project)
+    for name in ("templates", "static", "digest"):
+        (project / name).symlink_to(ROOT / name)
+    for name in ("Makefile", "build.py", "requirements.txt"):
+        shutil.copy(ROOT / name, project / name)
+    stamp = tmp_path / "set-up"  # the requirements are installed: the project's own .venv is used
+    stamp.touch()
+    result = make("site", project, 300, f"VENV={ROOT / '.venv'}", f"RUN_STAMP={stamp}", "BUILD_ARGS=build")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (project / "site" / "index.html").is_file()
+    last = result.stdout.rstrip("\n").split("\n")[-3:]
+    assert last == [f"Site built in {project}/site/",
+                    "Preview it with: make serve   then open http://127.0.0.1:8000/",
+                    "(its pages opened from disk have no styles and broken links: the site is made to be served)"]
+
+
 @pytest.fixture(scope="module")
 def clean_clone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A clone of HEAD in which `make site` ran once: (the clone, what make printed). Cloned once
@@ -235,7 +254,8 @@ def test_make_site_from_a_clean_clone(clean_clone: tuple[Path, str]):
     site = clone / "site"
     assert (site / "index.html").is_file(), said[-3000:]
     assert f"{site}/" in said, f"make site does not say where the site is:\n{said[-3000:]}"
-    assert "make serve" in said, "make site does not say how to preview the site"
+    assert "make serve   then open http://127.0.0.1:8000/" in said, "make site does not say how to preview"
+    assert "index.html" not in said, "make site points to a page that opened from disk has no styles"
     assert "-m pip" in said, "the first make site did not install the requirements"
     assert list((clone / ".venv").glob(".installed-run-*")), "no set-up stamp in .venv"
 

@@ -241,6 +241,32 @@ def test_event_stream_reloads_a_page_served_before_the_last_build(preview: Previ
     connection.close()
 
 
+@pytest.mark.parametrize("since", [b"abc", b"9" * 5000, b"%C2%B2", b"-1", b"1e3", b"", b"12345678901234567890"])
+def test_a_bad_since_is_a_400_not_a_traceback(preview: Preview, capsys, since: bytes):
+    status, body = raw_get(preview, EVENTS_PATH.encode() + b"?since=" + since)
+    assert (status, body) == (400, b"since must be a build number, like since=3\n")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_idle_connections_are_closed_and_event_streams_are_not(preview: Preview, project: Path, monkeypatch):
+    monkeypatch.setattr("digest.serve.IDLE_TIMEOUT_SECONDS", 0.5)
+    address = preview.server.server_address[:2]
+    for sent in (b"", b"GET /digest/ HTTP/1.0\r\nHost: 127.0.0.1\r\n"):  # nothing, or a request never ended
+        with socket.create_connection(address, timeout=TIMEOUT) as connection:
+            connection.sendall(sent)
+            started = time.monotonic()
+            assert connection.recv(65536) == b""  # closed by the server, not by our timeout
+            assert time.monotonic() - started < TIMEOUT / 2
+    stream = http.client.HTTPConnection(*address, timeout=TIMEOUT)
+    stream.request("GET", f"{EVENTS_PATH}?since={preview.state.snapshot()[0]}")
+    response = stream.getresponse()
+    assert read_event(response) == ""  # retry: 500
+    time.sleep(1)  # twice the idle timeout: a tab waiting for the next build is not idle
+    (project / ARTICLE).write_text((project / ARTICLE).read_text(encoding="utf-8") + "\n新段落。\n", encoding="utf-8")
+    assert read_event(response) == "reload"
+    stream.close()
+
+
 def test_reload_script_is_in_responses_only(preview: Preview, project: Path):
     assert EVENTS_PATH in get(preview, "/digest/")[2]
     assert EVENTS_PATH in get(preview, "/digest/missing")[2]
