@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 from digest.cache import BuildCache, code_version, hash_text
@@ -72,6 +73,11 @@ class Article:
     path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
     body_of: Callable[[str], Body] = field(compare=False, repr=False)
+    editor: str | None = None
+    note_html: str = ""  # the editor's note (编者按), rendered like the body: raw HTML stays text
+    featured: bool = False
+    aliases: tuple[str, ...] = ()  # old paths of the site, each redirected to the article's page
+    extra: dict[str, Any] = field(default_factory=dict)  # the curator's own fields, as written
 
     @property
     def body_html(self) -> str:
@@ -228,11 +234,11 @@ def check_unique_slugs(articles: list[Article]) -> None:
     for article in articles:
         if article.slug in seen:
             raise DigestError(f"duplicate slug '{article.slug}' (also used by {seen[article.slug]})",
-                              article.path, _front_matter_line(Path(article.path), "slug"))
+                              article.path, front_matter_line(Path(article.path), "slug"))
         seen[article.slug] = article.path
 
 
-def _front_matter_line(path: Path, key: str) -> int:
+def front_matter_line(path: Path, key: str) -> int:
     lines = path.read_text(encoding="utf-8").split("\n")
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
@@ -262,7 +268,10 @@ class ArticleReader:
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
-            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
+            reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft,
+            editor=(meta.editor or "").strip() or None,
+            note_html=self.renderer.render(CONTROL_RE.sub("", meta.note))[0] if meta.note else "",
+            featured=meta.featured, aliases=_distinct(meta.aliases), extra=meta.extra, path=str(path),
             digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
 

@@ -1,10 +1,10 @@
 """Plan the site again after an edit, starting from the plan before it.
 
 Which pages there are, and which articles each one shows, depend only on the articles' slugs,
-dates, tags and sources: their places (see `place`). When an edit leaves every article's place
-as it was, the new plan is the old one with the edited articles swapped in: only the objects
-holding them are made again, and only the pages showing what changed of them fingerprinted again.
-Any other edit plans the whole site again.
+dates, tags, sources, whether they are featured and their aliases: their places (see `place`).
+When an edit leaves every article's place as it was, the new plan is the old one with the edited
+articles swapped in: only the objects holding them are made again, and only the pages showing
+what changed of them fingerprinted again. Any other edit plans the whole site again.
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ class Plan:
 
 
 def place(article: Article) -> tuple:
-    """What plan_site reads of an article, besides the article itself that pages carry."""
-    return article.slug, article.date, article.tags, article.source
+    """What plan_site reads of an article, besides the article itself that pages carry: featured
+    articles are listed on the home page, and each alias is a page."""
+    return article.slug, article.date, article.tags, article.source, article.featured, article.aliases
 
 
 def moved(before: dict[str, Article], after: list[Article]) -> bool:

@@ -51,10 +51,19 @@ class FrontMatter:
     fingerprint: str | None = None
     review: list[str] = field(default_factory=list)
     draft: bool = False
+    # The curator's: written by hand, never by ingest, and left out of the file while empty.
+    note: str | None = None
+    featured: bool = False
+    aliases: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 FIELD_NAMES = tuple(f.name for f in fields(FrontMatter))
-LIST_FIELDS = {"authors", "tags", "review"}
+LIST_FIELDS = {"authors", "tags", "review", "aliases"}
+BOOL_FIELDS = {"draft", "featured"}
+CURATION_FIELDS = ("note", "featured", "aliases", "extra")
+# An alias is a path of the site: segments of these characters, no `..`, no query or fragment.
+ALIAS_RE = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
 
 
 def split_document(text: str, path: Path) -> tuple[str, str, int]:
@@ -99,14 +108,20 @@ def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
     if key not in FIELD_NAMES:
         raise DigestError(f"unknown front-matter field '{key}'", path, line)
     if value is None:
-        return [] if key in LIST_FIELDS else (False if key == "draft" else None)
+        return [] if key in LIST_FIELDS else False if key in BOOL_FIELDS else {} if key == "extra" else None
+    if key == "aliases":
+        return [_check_alias(item, path, line) for item in _check_list(key, value, path, line)]
     if key in LIST_FIELDS:
         return _check_list(key, value, path, line)
     if key == "date":
         return _check_date(value, path, line)
-    if key == "draft":
+    if key in BOOL_FIELDS:
         if not isinstance(value, bool):
-            raise DigestError("'draft' must be true or false", path, line)
+            raise DigestError(f"'{key}' must be true or false", path, line)
+        return value
+    if key == "extra":  # the curator's own fields, for templates: nothing is checked but the shape
+        if not isinstance(value, dict):
+            raise DigestError("'extra' must be a mapping of your own fields", path, line)
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
@@ -125,6 +140,13 @@ def _check_list(key: str, value: Any, path: Path, line: int | None) -> list[str]
     return [str(item) for item in value]
 
 
+def _check_alias(alias: str, path: Path, line: int | None) -> str:
+    """A path of the site, like /articles/old-slug/, that stays inside it."""
+    if not ALIAS_RE.match(alias) or any(part in (".", "..") for part in alias.split("/")):
+        raise DigestError(f"'aliases': {alias!r} is not a path of the site like /articles/old-slug/", path, line)
+    return alias
+
+
 def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -138,7 +160,8 @@ def _check_date(value: Any, path: Path, line: int | None) -> dt.date:
 
 def dump_front_matter(meta: FrontMatter) -> str:
     """YAML in schema order, Chinese left readable, the same bytes for the same data."""
-    data = {name: getattr(meta, name) for name in FIELD_NAMES}
+    data = {name: getattr(meta, name) for name in FIELD_NAMES
+            if name not in CURATION_FIELDS or getattr(meta, name)}
     text = yaml.dump(data, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=1000,
                      default_flow_style=False)
     return f"{FENCE}\n{text}{FENCE}\n"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from itertools import groupby
 from typing import Any
 
 from digest.config import Config
-from digest.content import Article
+from digest.content import Article, front_matter_line
+from digest.errors import DigestError
 from digest.slug import slugify, unique_slug
 from digest.urls import Route
 
@@ -105,7 +107,7 @@ def plan_site(articles: list[Article], config: Config) -> list[Page]:
     size = config["page_size"]
     pages = [
         *article_pages(catalog, config["related_count"]),
-        *list_pages(catalog, None, size),
+        *home_pages(catalog, size, config["featured_max"]),
         *term_pages(catalog, size),
         archive_page(catalog),
         *([Page(Route("search"), "search.html")] if config["search"] else []),
@@ -114,6 +116,7 @@ def plan_site(articles: list[Article], config: Config) -> list[Page]:
         Page(Route("robots"), "robots.txt"),
         *host_files(config["domain"]),
     ]
+    pages += alias_pages(catalog, pages, [edition.get("path") or "" for edition in config["editions"]])
     return [*pages, sitemap_page(pages)]
 
 
@@ -234,6 +237,43 @@ def list_pages(catalog: Catalog, term: Term | None, size: int) -> list[Page]:
              updated=newest_date(chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
+
+
+def home_pages(catalog: Catalog, size: int, featured_max: int) -> list[Page]:
+    """The home page's list, its first page with the featured articles above it, newest first."""
+    first, *others = list_pages(catalog, None, size)
+    featured = catalog.entries_of([article for article in catalog.articles if article.featured][:featured_max])
+    return [replace(first, context={**first.context, "featured": featured}), *others]
+
+
+# Folders an alias may not reach into: files of the site that are not pages.
+NOT_PAGES = ("static/", "pagefind/")
+
+
+def alias_pages(catalog: Catalog, pages: list[Page], edition_paths: list[str]) -> list[Page]:
+    """A redirecting page at each alias of each article; an alias that is another page's address,
+    or inside another edition's folder or a folder of files, is refused with its file and line."""
+    taken = {page.path: "another page" for page in pages}
+    made = []
+    for article in catalog.articles:
+        for alias in article.aliases:
+            route = Route("alias", alias_location(alias))
+            clash = taken.get(route.path) or next(
+                (f"the folder {folder}" for folder in (*filter(None, edition_paths), *NOT_PAGES)
+                 if route.path.startswith(folder)), None)
+            if clash:
+                raise DigestError(f"alias {alias!r} is the address of {clash}", article.path,
+                                  front_matter_line(Path(article.path), "aliases"))
+            taken[route.path] = f"an alias of {article.path}"
+            made.append(Page(route, "alias.html", {"entry": catalog.entries[article.slug]}))
+    return made
+
+
+def alias_location(alias: str) -> str:
+    """Where an alias lives under the base URL: `/articles/old/` and `/old.html` as written,
+    `/old` as the folder `old/` (the address a server answers for it with its index.html)."""
+    location = alias.lstrip("/")
+    return location if location == "" or location.endswith(("/", ".html", ".htm")) else location + "/"
 
 
 def feed_route(term: Term | None) -> Route:

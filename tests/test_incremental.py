@@ -39,6 +39,10 @@ actions = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
     st.tuples(st.just("delete"), st.integers(0, 20), st.none()),
     st.tuples(st.just("rename"), st.integers(0, 20), st.none()),
+    st.tuples(st.just("note"), st.integers(0, 20), st.sampled_from([None, "编者按：**值得一读**。", "<b>不是标签</b>"])),
+    st.tuples(st.just("featured"), st.integers(0, 20), st.booleans()),
+    st.tuples(st.just("extra"), st.integers(0, 20), st.sampled_from([{}, {"cover": "封面"}, {"rating": 5}])),
+    st.tuples(st.just("aliases"), st.integers(0, 20), st.booleans()),  # an old path of its own, or none
 )
 
 
@@ -56,6 +60,8 @@ def apply(action: tuple, content: Path) -> None:
         path.unlink()
     elif what == "rename":
         path.rename(path.with_name(f"renamed-{path.name}"))
+    elif what == "aliases":
+        edit_content_file(path, what, [f"/old/{path.stem}/"] if value else [])
     else:
         edit_content_file(path, what, value)
 
