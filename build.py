@@ -6,6 +6,7 @@
     python build.py build [--base-url URL] [--drafts] [--full] [--jobs N]
     python build.py check
     python build.py new "标题"
+    python build.py issue new
     python build.py serve [--port 8000] [--host 127.0.0.1]
 """
 
@@ -48,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="validate content files and the links of the site built with the same --base-url")
     new = commands.add_parser("new", help="start a new draft article in content/")
     new.add_argument("title", help="the article's title, e.g. \"基层治理新探索\"")
+    issue = commands.add_parser("issue", help="numbered issues of the digest, in issues/")
+    issue.add_argument("action", choices=["new"],
+                       help="new: start the next issue, a draft listing the articles dated after the last one")
     serve = commands.add_parser("serve", parents=[per_command],
                                 help="build, preview the site locally, rebuild and reload the browser on save")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
@@ -81,6 +85,8 @@ def run(args: argparse.Namespace, config) -> int:
         status |= run_check(config)
     if args.command == "new":
         status |= run_new(config, args.title)
+    if args.command == "issue":
+        status |= run_new_issue(config)
     if args.command == "serve":
         status |= run_serve(args, config)
     return status
@@ -123,6 +129,18 @@ def run_new(config, title: str) -> int:
 
     path = new_article(config, title)
     print(f"created {Path(path).relative_to(config.root)}")
+    return 0
+
+
+def run_new_issue(config) -> int:
+    from digest.curate import new_issue
+
+    path, last, articles = new_issue(config)
+    since = f" (dated after issue {last.number}, {last.date.isoformat()})" if last else ""
+    print(f"created {Path(path).relative_to(config.root)}: a draft issue of {len(articles)} article(s){since}")
+    for article in articles:
+        print(f"  {article.slug}  {article.date.isoformat() if article.date else '(undated)'}  {article.title}")
+    print("edit its title and introduction, order its articles, then set draft: false")
     return 0
 
 

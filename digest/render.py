@@ -27,6 +27,7 @@ from digest.content import RACY_NS, load_articles
 from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.fragments import FragmentCache
+from digest.issues import load_issues
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.replan import Plan, plan_pages
@@ -115,7 +116,8 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
     cache = memory.cache_in(config.dir("cache")) if memory else BuildCache(config.dir("cache"))
     site_dir = config.dir("site")
     key = build_key(config, drafts)
-    listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()}
+    listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static"), config.dir("issues"))
+              if folder.is_dir()}
     inputs = inputs_key(key, listed)
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
@@ -128,7 +130,7 @@ def build_site(config: Config, drafts: bool = False, jobs: int | None = None, fu
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
         editions = editions_of(config.data)
-        plan = plan_pages(articles, config, key, previous)
+        plan = plan_pages(articles, config, key, previous, load_issues(config, drafts))
         outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     reuse = memory and memory.renderer and memory.plan and memory.plan.key == key

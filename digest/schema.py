@@ -79,6 +79,16 @@ def split_document(text: str, path: Path) -> tuple[str, str, int]:
 
 def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
     """Validate front-matter; errors name the file and the line of the bad key."""
+    data, node = _parse_mapping(yaml_text, path)
+    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if node else {}
+    values = {key: _check_field(key, value, path, lines.get(key)) for key, value in data.items()}
+    if not values.get("title"):
+        raise DigestError("front-matter needs a non-empty 'title'", path, lines.get("title", 2))
+    return FrontMatter(**values)
+
+
+def _parse_mapping(yaml_text: str, path: Path) -> tuple[dict[Any, Any], Any]:
+    """The front-matter's fields and their node tree (for line numbers), or an error naming the line."""
     try:
         node, data = _compose_and_construct(yaml_text)
     except yaml.YAMLError as exc:
@@ -87,11 +97,7 @@ def parse_front_matter(yaml_text: str, path: Path) -> FrontMatter:
         raise DigestError(f"invalid front-matter YAML: {getattr(exc, 'problem', exc)}", path, line) from None
     if not isinstance(data, dict):
         raise DigestError("front-matter must be a mapping of fields", path, 2)
-    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if node else {}
-    values = {key: _check_field(key, value, path, lines.get(key)) for key, value in data.items()}
-    if not values.get("title"):
-        raise DigestError("front-matter needs a non-empty 'title'", path, lines.get("title", 2))
-    return FrontMatter(**values)
+    return data, node
 
 
 def _compose_and_construct(yaml_text: str) -> tuple[Any, Any]:
@@ -170,9 +176,58 @@ def dump_front_matter(meta: FrontMatter) -> str:
 def read_document(path: Path, data: bytes | None = None) -> tuple[FrontMatter, str, int]:
     """Read and validate one content file: (front-matter, Markdown body, body's first line);
     `data` is the file's bytes when the caller has read them already."""
+    yaml_text, body, body_line = _split_file(path, data)
+    return parse_front_matter(yaml_text, path), body, body_line
+
+
+def _split_file(path: Path, data: bytes | None = None) -> tuple[str, str, int]:
     try:
         text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DigestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
-    yaml_text, body, body_line = split_document(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-    return parse_front_matter(yaml_text, path), body, body_line
+    return split_document(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+
+
+# --- numbered issues of the digest: issues/*.md ------------------------------------------
+
+@dataclass
+class IssueMatter:
+    """Everything above the `---` line of an issue file; below it, the editor's introduction."""
+
+    number: int
+    title: str
+    date: dt.date
+    articles: list[str]  # slugs, in the order the issue shows them
+    draft: bool = False
+
+
+ISSUE_FIELDS = tuple(f.name for f in fields(IssueMatter))
+
+
+def read_issue(path: Path) -> tuple[IssueMatter, str, tuple[int, ...]]:
+    """Read and validate one issue file: (front-matter, Markdown introduction, each article's line)."""
+    yaml_text, intro, _ = _split_file(path)
+    data, node = _parse_mapping(yaml_text, path)
+    lines = {key.value: (key.start_mark.line + 2, value) for key, value in node.value} if node else {}
+    for key in data:
+        if key not in ISSUE_FIELDS:
+            raise DigestError(f"unknown issue field '{key}'", path, lines[key][0])
+    for key in ("number", "title", "date", "articles"):
+        if data.get(key) in (None, "", []):
+            raise DigestError(f"an issue needs '{key}'", path, lines.get(key, (2,))[0])
+    line_of = {key: line for key, (line, _) in lines.items()}
+    number, draft = data["number"], data.get("draft", False)
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise DigestError("'number' must be a whole number from 1", path, line_of["number"])
+    if not isinstance(draft, bool):
+        raise DigestError("'draft' must be true or false", path, line_of["draft"])
+    articles = data["articles"]
+    if not isinstance(articles, list) or not all(isinstance(slug, str) and SLUG_RE.match(slug) for slug in articles):
+        raise DigestError("'articles' must be a list of article slugs", path, line_of["articles"])
+    if len(set(articles)) < len(articles):
+        raise DigestError("'articles' names an article twice", path, line_of["articles"])
+    title = str(data["title"]) if isinstance(data["title"], (str, int, float)) else None
+    if title is None:
+        raise DigestError("'title' must be text", path, line_of["title"])
+    meta = IssueMatter(number, title, _check_date(data["date"], path, line_of["date"]), articles, draft)
+    return meta, intro, tuple(item.start_mark.line + 2 for item in lines["articles"][1].value)
