@@ -7,6 +7,7 @@
     python build.py check
     python build.py new "标题"
     python build.py issue new
+    python build.py rename OLD-SLUG NEW-SLUG
     python build.py serve [--port 8000] [--host 127.0.0.1]
 """
 
@@ -52,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     issue = commands.add_parser("issue", help="numbered issues of the digest, in issues/")
     issue.add_argument("action", choices=["new"],
                        help="new: start the next issue, a draft listing the articles dated after the last one")
+    rename = commands.add_parser("rename", help="give an article a new slug; its old address redirects to it")
+    rename.add_argument("old", metavar="OLD", help="the article's slug now")
+    rename.add_argument("new", metavar="NEW", help="its new slug (lower-case ASCII letters, digits and -)")
     serve = commands.add_parser("serve", parents=[per_command],
                                 help="build, preview the site locally, rebuild and reload the browser on save")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
@@ -87,6 +91,8 @@ def run(args: argparse.Namespace, config) -> int:
         status |= run_new(config, args.title)
     if args.command == "issue":
         status |= run_new_issue(config)
+    if args.command == "rename":
+        status |= run_rename(config, args.old, args.new)
     if args.command == "serve":
         status |= run_serve(args, config)
     return status
@@ -141,6 +147,14 @@ def run_new_issue(config) -> int:
     for article in articles:
         print(f"  {article.slug}  {article.date.isoformat() if article.date else '(undated)'}  {article.title}")
     print("edit its title and introduction, order its articles, then set draft: false")
+    return 0
+
+
+def run_rename(config, old: str, new: str) -> int:
+    from digest.curate import rename_article
+
+    for change in rename_article(config, old, new):
+        print(change)
     return 0
 
 

@@ -1,5 +1,5 @@
 """Numbered issues of the digest (issue 25): issues/*.md as pages, an index, a feed, links from the
-home page and from each article; `issue new` and `check` at the command line."""
+home page and from each article; `issue new`, `rename` and `check` at the command line."""
 
 from __future__ import annotations
 
@@ -217,3 +217,42 @@ def test_issue_new_starts_the_next_issue_with_the_articles_since_the_last(tmp_pa
     assert "ba-yue  2025-08-02  八月" in out
     status, _, err = run(project, "issue", "new", capsys=capsys)
     assert status == 1 and err.count("\n") == 1 and "no article is dated after issue 4" in err
+
+
+def test_rename_moves_the_article_keeps_its_old_address_and_updates_its_issues(tmp_path, capsys):
+    project = make_project(tmp_path)
+    content, issues = project / "content", project / "issues"
+    status, out, _ = run(project, "rename", "zhong-guo-jing-ji", "jing-ji-guan-cha", capsys=capsys)
+    assert status == 0
+    assert out.splitlines() == [
+        "renamed content/zhong-guo-jing-ji.md -> content/jing-ji-guan-cha.md",
+        "content/jing-ji-guan-cha.md: slug: zhong-guo-jing-ji -> jing-ji-guan-cha",
+        "content/jing-ji-guan-cha.md: aliases: added /articles/zhong-guo-jing-ji/",
+        "issues/2024-06.md:7: issue 2 lists jing-ji-guan-cha (was zhong-guo-jing-ji)",
+        "issues/2024-05.md:7: issue 1 lists jing-ji-guan-cha (was zhong-guo-jing-ji)"]
+    assert not (content / "zhong-guo-jing-ji.md").exists()
+    text = (content / "jing-ji-guan-cha.md").read_text(encoding="utf-8")
+    assert "slug: jing-ji-guan-cha\n" in text
+    assert "aliases:\n- /articles/old-economy/\n- /jingji.html\n- /articles/zhong-guo-jing-ji/\n" in text
+    assert "  这是**编者按**" in text and text.endswith("期刊, 2021(3): 1-10.\n")  # the rest as it was
+    assert "- xss\n- jing-ji-guan-cha\n" in (issues / "2024-05.md").read_text(encoding="utf-8")
+    config = load_config(project / "config.yaml")
+    build_site(config)
+    old = Elements(read(config, "articles/zhong-guo-jing-ji/index.html"))
+    assert [meta["content"] for meta in old.tags("meta") if meta.get("http-equiv")] == ["0; url=/articles/jing-ji-guan-cha/"]
+    assert listed_titles(read(config, "issues/1/index.html")) == ["<script>alert(1)</script>", "中国经济观察"]
+    assert issue_links(config, "jing-ji-guan-cha") == ["/issues/1/", "/issues/2/"]
+    assert run(project, "check", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("zhong-guo-jing-ji", "english"), "the slug 'english' is taken by"),
+    (("no-such", "new-one"), "no article has the slug 'no-such'"),
+    (("xss", "Not A Slug"), "'Not A Slug' is not a slug"),
+])
+def test_rename_refuses_with_one_line_and_changes_nothing(tmp_path, capsys, argv, message):
+    project = make_project(tmp_path)
+    before = snapshot(project)
+    status, out, err = run(project, "rename", *argv, capsys=capsys)
+    assert status == 1 and out == "" and err.count("\n") == 1 and message in err
+    assert snapshot(project) == before
