@@ -29,6 +29,7 @@ HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 SUMMARY_LENGTH = 120
+HEADING_ID_RE = re.compile(r'(<h[1-6]) id="[^"]*"')  # as Markdown writes them: raw HTML in the text is escaped
 
 
 @dataclass(frozen=True)
@@ -270,10 +271,16 @@ class ArticleReader:
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
             reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft,
             editor=(meta.editor or "").strip() or None,
-            note_html=self.renderer.render(CONTROL_RE.sub("", meta.note))[0] if meta.note else "",
+            note_html=self.note_html(meta.note) if meta.note else "",
             featured=meta.featured, aliases=_distinct(meta.aliases), extra=meta.extra, path=str(path),
             digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
+
+
+    def note_html(self, note: str) -> str:
+        """The editor's note as HTML, its headings without ids: a page shows it beside the body, or
+        beside other notes, whose headings may take the same ids."""
+        return HEADING_ID_RE.sub(r"\1", self.renderer.render(CONTROL_RE.sub("", note))[0])
 
 
 def reader_key(reference_labels: list[str], reading_speed: int) -> str:

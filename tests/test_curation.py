@@ -232,3 +232,19 @@ def test_bad_curation_fields_are_reported_with_file_and_line(tmp_path, front, me
 def test_html_of_the_note_is_never_unescaped_by_the_traditional_edition(site):
     page = read(site, "zh-hant/articles/xss/index.html")
     assert "<script>" not in page and html.escape("<script>alert(2)</script>", quote=False) in page
+
+
+def test_headings_in_notes_take_no_ids_so_a_page_never_repeats_one(tmp_path):
+    project = make_project(tmp_path)
+    for name in ("english.md", "zhong-guo-jing-ji.md"):  # both in issue 2; the second's body has ## 背景
+        path = project / "content" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nnote: \"## 背景\\n\\n编者的话。\"\n", 1)
+                        if name == "english.md" else
+                        path.read_text(encoding="utf-8").replace("note: |\n", "note: |\n  ## 背景\n\n", 1),
+                        encoding="utf-8")
+    config = load_config(project / "config.yaml")
+    build_site(config)
+    for page in (ARTICLE, "articles/english/index.html", "issues/2/index.html"):
+        ids = [found["id"] for found in Elements(read(config, page)).tags("h2") if "id" in found]
+        headings = Elements(read(config, page)).text_of("h2")
+        assert "背景" in headings and len(ids) == len(set(ids)), (page, ids)
