@@ -231,12 +231,18 @@ def read_article(path: Path) -> tuple[Article, bytes, list[tuple[str, str, str]]
 
 def check_unique_slugs(articles: list[Article]) -> None:
     """Two files with one slug would write the same page: name the second one and its line."""
-    seen: dict[str, str] = {}
-    for article in articles:
-        if article.slug in seen:
-            raise DigestError(f"duplicate slug '{article.slug}' (also used by {seen[article.slug]})",
-                              article.path, front_matter_line(Path(article.path), "slug"))
-        seen[article.slug] = article.path
+    refuse_repeats(articles, "slug", lambda slug, other: f"duplicate slug '{slug}' (also used by {other})")
+
+
+def refuse_repeats(items: Iterable[Any], key: str, message: Callable[[Any, str], str]) -> None:
+    """The second of two files (items with a `path`) giving front-matter field `key` one value is
+    an error at that field's line; `message(value, the other file)` says what is wrong."""
+    seen: dict[Any, str] = {}
+    for item in items:
+        value = getattr(item, key)
+        if value in seen:
+            raise DigestError(message(value, seen[value]), item.path, front_matter_line(Path(item.path), key))
+        seen[value] = item.path
 
 
 def front_matter_line(path: Path, key: str) -> int:

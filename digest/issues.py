@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.config import Config
-from digest.content import front_matter_line
+from digest.content import refuse_repeats
 from digest.errors import DigestError
 from digest.markdown_html import MarkdownRenderer
 from digest.schema import read_issue
@@ -51,17 +51,8 @@ def load_issues(config: Config, drafts: bool = False) -> list[Issue]:
         intro_html = renderer.render(intro)[0] if intro.strip() else ""
         issues.append(Issue(meta.number, meta.title, meta.date, tuple(meta.articles), meta.draft, intro_html,
                             str(path), lines))
-    check_unique_numbers(issues)
+    refuse_repeats(issues, "number", lambda number, other: f"issue number {number} is also used by {other}")
     return sorted((issue for issue in issues if drafts or not issue.draft), key=lambda issue: -issue.number)
-
-
-def check_unique_numbers(issues: list[Issue]) -> None:
-    seen: dict[int, str] = {}
-    for issue in issues:
-        if issue.number in seen:
-            raise DigestError(f"issue number {issue.number} is also used by {seen[issue.number]}",
-                              issue.path, front_matter_line(Path(issue.path), "number"))
-        seen[issue.number] = issue.path
 
 
 def issue_problems(issue: Issue, published: Collection[str], drafts: Collection[str] | None = None) -> list[DigestError]:

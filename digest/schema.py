@@ -208,26 +208,28 @@ def read_issue(path: Path) -> tuple[IssueMatter, str, tuple[int, ...]]:
     """Read and validate one issue file: (front-matter, Markdown introduction, each article's line)."""
     yaml_text, intro, _ = _split_file(path)
     data, node = _parse_mapping(yaml_text, path)
-    lines = {key.value: (key.start_mark.line + 2, value) for key, value in node.value} if node else {}
+    nodes = {key.value: (key.start_mark.line + 2, value) for key, value in node.value} if node else {}
+    line_of = {key: line for key, (line, _) in nodes.items()}
     for key in data:
         if key not in ISSUE_FIELDS:
-            raise DigestError(f"unknown issue field '{key}'", path, lines[key][0])
+            raise DigestError(f"unknown issue field '{key}'", path, line_of.get(str(key)))
     for key in ("number", "title", "date", "articles"):
         if data.get(key) in (None, "", []):
-            raise DigestError(f"an issue needs '{key}'", path, lines.get(key, (2,))[0])
-    line_of = {key: line for key, (line, _) in lines.items()}
-    number, draft = data["number"], data.get("draft", False)
+            raise DigestError(f"an issue needs '{key}'", path, line_of.get(key, 2))
+    meta = _check_issue(data, path, line_of)
+    return meta, intro, tuple(item.start_mark.line + 2 for item in nodes["articles"][1].value)
+
+
+def _check_issue(data: dict[str, Any], path: Path, line_of: dict[str, int]) -> IssueMatter:
+    number, draft, articles = data["number"], data.get("draft") or False, data["articles"]
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise DigestError("'number' must be a whole number from 1", path, line_of["number"])
     if not isinstance(draft, bool):
         raise DigestError("'draft' must be true or false", path, line_of["draft"])
-    articles = data["articles"]
     if not isinstance(articles, list) or not all(isinstance(slug, str) and SLUG_RE.match(slug) for slug in articles):
         raise DigestError("'articles' must be a list of article slugs", path, line_of["articles"])
     if len(set(articles)) < len(articles):
         raise DigestError("'articles' names an article twice", path, line_of["articles"])
-    title = str(data["title"]) if isinstance(data["title"], (str, int, float)) else None
-    if title is None:
+    if not isinstance(data["title"], (str, int, float)):
         raise DigestError("'title' must be text", path, line_of["title"])
-    meta = IssueMatter(number, title, _check_date(data["date"], path, line_of["date"]), articles, draft)
-    return meta, intro, tuple(item.start_mark.line + 2 for item in lines["articles"][1].value)
+    return IssueMatter(number, str(data["title"]), _check_date(data["date"], path, line_of["date"]), articles, draft)

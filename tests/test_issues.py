@@ -137,6 +137,9 @@ BAD_ISSUES = {
                   "'articles' must be a list of article slugs"),
     "bad date": ("number: 4\ntitle: 坏\ndate: 2024-13-01\narticles: [xss]\n", 4,
                  "'date' must be a date like 2024-05-26, not '2024-13-01'"),
+    "an article twice": ("number: 4\ntitle: 坏\ndate: 2024-08-01\narticles: [xss, english, xss]\n", 5,
+                         "'articles' names an article twice"),
+    "broken YAML": ("number: 4\ntitle: [unclosed\ndate: 2024-08-01\n", 4, "invalid front-matter YAML"),
     "number taken": ("number: 1\ntitle: 坏\ndate: 2024-08-01\narticles: [xss]\n", 2,
                      "issue number 1 is also used by"),
 }
