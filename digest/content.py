@@ -78,7 +78,7 @@ class Article:
     note_html: str = ""  # the editor's note (编者按), rendered like the body: raw HTML stays text
     featured: bool = False
     aliases: tuple[str, ...] = ()  # old paths of the site, each redirected to the article's page
-    extra: dict[str, Any] = field(default_factory=dict)  # the curator's own fields, as written
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # the curator's own fields, as written
 
     @property
     def body_html(self) -> str:
