@@ -142,7 +142,7 @@ def run_new_issue(config) -> int:
     from digest.curate import new_issue
 
     path, last, articles = new_issue(config)
-    since = f" (dated after issue {last.number}, {last.date.isoformat()})" if last else ""
+    since = f" (added since issue {last.number} of {last.date.isoformat()})" if last else ""
     print(f"created {Path(path).relative_to(config.root)}: a draft issue of {len(articles)} article(s){since}")
     for article in articles:
         print(f"  {article.slug}  {article.date.isoformat() if article.date else '(undated)'}  {article.title}")

@@ -23,19 +23,21 @@ INTRO_PLACEHOLDER = "在这里写本期导言。\n"
 
 def new_issue(config: Config, today: dt.date | None = None) -> tuple[Path, Issue | None, list[Article]]:
     """Start the next issue as a draft: number one past the highest, dated today, listing the
-    published articles dated after the last issue (all of them for the first), newest first.
-    (the new file, the last issue, the articles listed)."""
+    published articles added since the last issue, newest first: those no issue lists yet, dated
+    after it or undated (every article for the first issue). (the new file, the last issue, the
+    articles listed)."""
     today = today or dt.date.today()
     issues = load_issues(config, drafts=True)
     last = issues[0] if issues else None
-    articles = [article for article in load_articles(config)
-                if last is None or (article.date and article.date > last.date)]
+    listed = {slug for issue in issues for slug in issue.slugs}
+    articles = [article for article in load_articles(config) if last is None or (
+        article.slug not in listed and (article.date is None or article.date > last.date))]
     if not articles:
-        raise DigestError(f"no article is dated after issue {last.number} ({last.date.isoformat()}): "
+        raise DigestError(f"no article has been added since issue {last.number} ({last.date.isoformat()}): "
                           f"nothing to start an issue with", last.path)
     number = last.number + 1 if last else 1
     path = free_path(config.dir("issues"), [f"{today:%Y-%m}", f"{today:%Y-%m}-{number}", f"issue-{number}"])
-    front = {"number": number, "title": f"第 {number} 期", "date": today.isoformat(), "draft": True,
+    front = {"number": number, "title": f"第 {number} 期", "date": today, "draft": True,
              "articles": [article.slug for article in articles]}
     text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -204,22 +204,25 @@ def test_issue_new_starts_the_next_issue_with_the_articles_since_the_last(tmp_pa
     path, last, articles = new_issue(config, today=dt.date(2024, 8, 1))
     assert path == project / "issues" / "2024-08.md" and last.number == 2
     assert path.read_text(encoding="utf-8") == (
-        "---\nnumber: 3\ntitle: 第 3 期\ndate: '2024-08-01'\ndraft: true\narticles:\n- qi-yue-xia\n- qi-yue\n---\n"
+        "---\nnumber: 3\ntitle: 第 3 期\ndate: 2024-08-01\ndraft: true\narticles:\n- qi-yue-xia\n- qi-yue\n- wu-ri-qi\n---\n"
         "在这里写本期导言。\n")
     build_site(config)
     assert not (config.dir("site") / "issues/3").exists()  # a draft until the curator publishes it
     path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
     build_site(config)
-    assert listed_titles(read(config, "issues/3/index.html")) == ["七月20日", "七月5日"]
+    assert listed_titles(read(config, "issues/3/index.html")) == ["七月20日", "七月5日", "日期不详的文章"]
     # From the command line: the next one, in a free file, printed; with nothing new, one error line.
     (project / "content" / "ba-yue.md").write_text("---\ntitle: 八月\ndate: 2025-08-02\n---\n正文。\n", encoding="utf-8")
     status, out, _ = run(project, "issue", "new", capsys=capsys)
     made = sorted((project / "issues").glob("*.md"))[-1]
     assert status == 0 and out.splitlines()[0] == (
-        "created issues/" + made.name + ": a draft issue of 1 article(s) (dated after issue 3, 2024-08-01)")
+        "created issues/" + made.name + ": a draft issue of 1 article(s) (added since issue 3 of 2024-08-01)")
     assert "ba-yue  2025-08-02  八月" in out
     status, _, err = run(project, "issue", "new", capsys=capsys)
-    assert status == 1 and err.count("\n") == 1 and "no article is dated after issue 4" in err
+    assert status == 1 and err.count("\n") == 1 and "no article has been added since issue 4" in err
+    # An undated article no issue lists yet counts as added since.
+    (project / "content" / "wu-ri-qi-2.md").write_text("---\ntitle: 又一篇\n---\n正文。\n", encoding="utf-8")
+    assert [article.slug for article in new_issue(config)[2]] == ["wu-ri-qi-2"]
 
 
 def test_rename_moves_the_article_keeps_its_old_address_and_updates_its_issues(tmp_path, capsys):
