@@ -282,7 +282,6 @@ class ArticleReader:
             digest=content_digest(self.key, path, data),
             body_of=KeptBody(Body(body_html, self.renderer.render(references)[0] if references.strip() else "")))
 
-
     def note_html(self, note: str) -> str:
         """The editor's note as HTML, its headings without ids: a page shows it beside the body, or
         beside other notes, whose headings may take the same ids."""

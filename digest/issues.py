@@ -1,6 +1,6 @@
 """Numbered issues of the digest (第 12 期): issues/*.md, each an ordered choice of articles with
-the editor's introduction; read and validated here, checked against the articles, started by
-`issue new`. The pages they make are planned in digest/site.py."""
+the editor's introduction; read and validated here, and checked against the articles (`check`).
+The pages they make are planned in digest/site.py; `issue new` is in digest/curate.py."""
 
 from __future__ import annotations
 
@@ -55,16 +55,13 @@ def load_issues(config: Config, drafts: bool = False) -> list[Issue]:
     return sorted((issue for issue in issues if drafts or not issue.draft), key=lambda issue: -issue.number)
 
 
-def issue_problems(issue: Issue, published: Collection[str], drafts: Collection[str] | None = None) -> list[DigestError]:
-    """Each article the issue lists that is not a published article (with `drafts`, the slugs of
-    the draft articles: a draft is named as such, and a draft issue may list one)."""
+def issue_problems(issue: Issue, published: Collection[str], drafts: Collection[str]) -> list[DigestError]:
+    """Each article the issue lists that is not a published article (`drafts`: the slugs of the
+    draft articles; a draft issue may list one)."""
     problems = []
     for slug, line in zip(issue.slugs, issue.lines):
-        if slug in published or (issue.draft and drafts is not None and slug in drafts):
+        if slug in published or (issue.draft and slug in drafts):
             continue
-        if drafts is None:
-            reason = "no published article has that slug"
-        else:
-            reason = "that article is a draft" if slug in drafts else "no article has that slug"
+        reason = "that article is a draft" if slug in drafts else "no article has that slug"
         problems.append(DigestError(f"issue {issue.number} lists '{slug}': {reason}", issue.path, line))
     return problems

@@ -6,8 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from digest.config import Config
