@@ -50,7 +50,9 @@ def test_an_issue_page_shows_its_introduction_then_its_articles_in_order_with_th
 
 
 def test_the_traditional_edition_carries_the_issue_converted(site):
-    page = Elements(read(site, "zh-hant/issues/1/index.html"))
+    raw = read(site, "zh-hant/issues/1/index.html")
+    assert "<script>" not in raw and "&lt;script&gt;alert(3)&lt;/script&gt;" in raw  # still text, not markup
+    page = Elements(raw)
     assert page.text_of("h1") == ["第 1 期：五月的經濟與社會"]
     assert page.text_of("div", **{"class": "issue-intro"}) == [
         "\n本期編者的話：兩篇文章，一篇講經濟，一篇講<script>alert(3)</script>安全。\n"]
