@@ -6,6 +6,8 @@
     ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N] [--allow-empty] [--no-wait]
     ./build.py check [--base-url URL]
     ./build.py new "标题"
+    ./build.py issue new
+    ./build.py rename OLD-SLUG NEW-SLUG
     ./build.py serve [--port 8000] [--host 127.0.0.1]
 
 Run by any Python 3 (`./build.py` is `python3 build.py`), it runs itself again with the project's
@@ -91,6 +93,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="validate content files and the links of the site built with the same --base-url")
     new = commands.add_parser("new", help="start a new draft article in content/")
     new.add_argument("title", help="the article's title, e.g. \"基层治理新探索\"")
+    issue = commands.add_parser("issue", help="numbered issues of the digest, in issues/")
+    issue.add_argument("action", choices=["new"],
+                       help="new: start the next issue, a draft listing the articles dated after the last one")
+    rename = commands.add_parser("rename", help="give an article a new slug; its old address redirects to it")
+    rename.add_argument("old", metavar="OLD", help="the article's slug now")
+    rename.add_argument("new", metavar="NEW", help="its new slug (lower-case ASCII letters, digits and -)")
     serve = commands.add_parser("serve", parents=[per_command],
                                 help="build with drafts (marked 草稿), preview the site locally, rebuild and reload the browser on save")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
@@ -132,6 +140,10 @@ def run(args: argparse.Namespace, config) -> int:
         status |= run_check(config)
     if args.command == "new":
         status |= run_new(config, args.title)
+    if args.command == "issue":
+        status |= run_new_issue(config)
+    if args.command == "rename":
+        status |= run_rename(config, args.old, args.new)
     if args.command == "serve":
         status |= run_serve(args, config)
     return status
@@ -192,6 +204,26 @@ def run_new(config, title: str) -> int:
     preview = f"http://127.0.0.1:8000{Urls(config['base_url']).url_for('article', path.stem)}"
     print(f"created {Path(path).relative_to(config.root)}: a draft, left out of `./build.py build` until you "
           f"set draft: false; `./build.py serve` shows it, marked 草稿, at {preview}")
+    return 0
+
+
+def run_new_issue(config) -> int:
+    from digest.curate import new_issue
+
+    path, last, articles = new_issue(config)
+    since = f" (added since issue {last.number} of {last.date.isoformat()})" if last else ""
+    print(f"created {Path(path).relative_to(config.root)}: a draft issue of {len(articles)} article(s){since}")
+    for article in articles:
+        print(f"  {article.slug}  {article.date.isoformat() if article.date else '(undated)'}  {article.title}")
+    print("edit its title and introduction, order its articles, then set draft: false")
+    return 0
+
+
+def run_rename(config, old: str, new: str) -> int:
+    from digest.curate import rename_article
+
+    for change in rename_article(config, old, new):
+        print(change)
     return 0
 
 

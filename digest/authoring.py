@@ -1,4 +1,5 @@
-"""The curator's commands besides ingest and build: `new` drafts an article, `check` validates."""
+"""The curator's commands besides ingest and build: `new` drafts an article, `check` validates
+content, issues and the built site."""
 
 from __future__ import annotations
 
@@ -47,11 +48,28 @@ def check_content(config: Config) -> tuple[list[str], list[str]]:
     return errors, notes
 
 
+def check_issues(config: Config) -> list[str]:
+    """Each issue file that does not read, and each article an issue lists that the site does not
+    have as a published article (a draft issue may list drafts)."""
+    from digest.content import load_articles
+    from digest.issues import issue_problems, load_issues
+
+    try:
+        issues = load_issues(config, drafts=True)
+        articles = load_articles(config, drafts=True)
+    except DigestError as exc:
+        return [] if exc.path and Path(exc.path).is_relative_to(config.dir("content")) else [f"error: {exc}"]
+    published = {article.slug for article in articles if not article.draft}
+    drafts = {article.slug for article in articles if article.draft}
+    return [f"error: {problem}" for issue in issues for problem in issue_problems(issue, published, drafts)]
+
+
 def check_project(config: Config) -> tuple[list[str], list[str]]:
     """Content errors and broken links in the built site; review notes are reported, not errors."""
     from digest.links import check_links
 
     errors, notes = check_content(config)
+    errors += check_issues(config)
     site = config.dir("site")
     if not (site / "index.html").exists():
         errors.append(f"error: {site}: no built site; run `./build.py build` first")

@@ -159,7 +159,7 @@ def _is_open_mapping(name: str) -> bool:
 
 DATA_MAPPINGS = {"doi_journals", "source_names", "phrase_fixes"}  # their keys are data, not settings
 OPEN_MAPPINGS = DATA_MAPPINGS | {"labels"}
-POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "feed_full_text_max", "reading_speed")
+POSITIVE_WHOLE_NUMBERS = ("page_size", "feed_entries", "feed_full_text_max", "reading_speed", "featured_max")
 
 
 def check_base_url(base_url: str, where: Path | str | None) -> None:
@@ -189,7 +189,7 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
 
 
 EDITION_KEYS = ("lang", "path", "convert", "overrides")
-RESERVED_FOLDERS = {"articles", "tags", "sources", "archive", "search", "pagefind", "static", "page"}
+RESERVED_FOLDERS = {"articles", "tags", "sources", "archive", "search", "pagefind", "static", "page", "issues"}
 EDITION_PATH_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*$")
 
 

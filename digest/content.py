@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 from digest.cache import BuildCache, code_version, hash_text
@@ -33,6 +34,7 @@ MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 SUMMARY_LENGTH = 120
 UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 MICROSECOND = dt.timedelta(microseconds=1)
+HEADING_ID_RE = re.compile(r'(<h[1-6]) id="[^"]*"')  # as Markdown writes them: raw HTML in the text is escaped
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ class Article:
     path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
     body_of: Callable[[str], Body] = field(compare=False, repr=False)
+    editor: str | None = None
+    note_html: str = ""  # the editor's note (编者按), rendered like the body: raw HTML stays text
+    featured: bool = False
+    aliases: tuple[str, ...] = ()  # old paths of the site, each redirected to the article's page
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # the curator's own fields, as written
 
     @property
     def body_html(self) -> str:
@@ -235,15 +242,21 @@ def read_article(path: Path) -> tuple[Article, bytes, list[tuple[str, str, str]]
 
 def check_unique_slugs(articles: list[Article]) -> None:
     """Two files with one slug would write the same page: name the second one and its line."""
-    seen: dict[str, str] = {}
-    for article in articles:
-        if article.slug in seen:
-            raise DigestError(f"duplicate slug '{article.slug}' (also used by {seen[article.slug]})",
-                              article.path, _front_matter_line(Path(article.path), "slug"))
-        seen[article.slug] = article.path
+    refuse_repeats(articles, "slug", lambda slug, other: f"duplicate slug '{slug}' (also used by {other})")
 
 
-def _front_matter_line(path: Path, key: str) -> int:
+def refuse_repeats(items: Iterable[Any], key: str, message: Callable[[Any, str], str]) -> None:
+    """The second of two files (items with a `path`) giving front-matter field `key` one value is
+    an error at that field's line; `message(value, the other file)` says what is wrong."""
+    seen: dict[Any, str] = {}
+    for item in items:
+        value = getattr(item, key)
+        if value in seen:
+            raise DigestError(message(value, seen[value]), item.path, front_matter_line(Path(item.path), key))
+        seen[value] = item.path
+
+
+def front_matter_line(path: Path, key: str) -> int:
     lines = path.read_text(encoding="utf-8").split("\n")
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
@@ -279,8 +292,16 @@ class ArticleReader:
             source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
             reading_minutes=reading_minutes(han_count, self.reading_speed),
-            body_size=len(body_html) + len(references_html), draft=meta.draft, path=str(path),
+            body_size=len(body_html) + len(references_html), draft=meta.draft,
+            editor=(meta.editor or "").strip() or None,
+            note_html=self.note_html(meta.note) if meta.note else "",
+            featured=meta.featured, aliases=_distinct(meta.aliases), extra=meta.extra, path=str(path),
             digest=content_digest(self.key, path, data), body_of=KeptBody(Body(body_html, references_html)))
+
+    def note_html(self, note: str) -> str:
+        """The editor's note as HTML, its headings without ids: a page shows it beside the body, or
+        beside other notes, whose headings may take the same ids."""
+        return HEADING_ID_RE.sub(r"\1", self.renderer.render(INVISIBLE_RE.sub("", note))[0])
 
 
 def without_invisible(meta: FrontMatter) -> FrontMatter:

@@ -23,7 +23,8 @@ from digest.slug import slugify, unique_slug
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # Ids the article template gives its own elements; headings never take them.
-RESERVED_IDS = frozenset({"main", "toc", "toc-title", "references", "related", "pager"})
+RESERVED_IDS = frozenset({"main", "toc", "toc-title", "references", "related", "pager", "note", "note-title",
+                          "featured", "featured-title", "latest-issue"})
 
 
 @dataclass(frozen=True)

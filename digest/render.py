@@ -27,6 +27,7 @@ from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.fragments import FragmentCache
 from digest.lock import project_lock
+from digest.issues import load_issues
 from digest.parallel import chunked, ordered_map
 from digest.search import index_folder, index_site, script_map_asset, search_index_stats
 from digest.replan import Plan, plan_pages
@@ -132,7 +133,8 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
     """The body of `build_site`, once the site folder is known to be the build's."""
     site_dir = config.dir("site")
     key = build_key(config, drafts)
-    listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static")) if folder.is_dir()}
+    listed = {folder: walk(folder) for folder in (config.dir("content"), config.dir("static"), config.dir("issues"))
+              if folder.is_dir()}
     inputs = inputs_key(key, listed)
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
@@ -148,7 +150,7 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
         editions = editions_of(config.data)
-        plan = plan_pages(articles, config, key, previous)
+        plan = plan_pages(articles, config, key, previous, load_issues(config, drafts))
         outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
     reuse = memory and memory.renderer and memory.plan and memory.plan.key == key

@@ -1,10 +1,11 @@
 """Plan the site again after an edit, starting from the plan before it.
 
 Which pages there are, and which articles each one shows, depend only on the articles' slugs,
-dates, tags and sources: their places (see `place`). When an edit leaves every article's place
-as it was, the new plan is the old one with the edited articles swapped in: only the objects
-holding them are made again, and only the pages showing what changed of them fingerprinted again.
-Any other edit plans the whole site again.
+dates, tags, sources, whether they are featured and their aliases: their places (see `place`),
+and on the issues (issues/*.md). When an edit leaves every article's place and the issues as
+they were, the new plan is the old one with the edited articles swapped in: only the objects
+holding them are made again, and only the pages showing what changed of them fingerprinted
+again. Any other edit plans the whole site again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from digest.config import Config
 from digest.content import Article
 from digest.fingerprint import EXACT_PLAIN, PageFingerprints, field_names
+from digest.issues import Issue
 from digest.site import Page, plan_site
 
 NONE: frozenset[str] = frozenset()
@@ -37,6 +39,7 @@ class Plan:
     showing: dict[str, list[int]] | None = None  # slug -> the pages holding it, found by `index`
     known_at_first_reuse: int = 0  # objects whose encodings and contents were known then
     swapped_in: int = 0  # articles edited since the plan it was made from
+    issues: tuple[Issue, ...] = ()  # the issues it was planned with: any change to them plans anew
 
     def index(self) -> None:
         """Find which pages show each article, for the next plan (the preview does it after a build)."""
@@ -53,8 +56,9 @@ class Plan:
 
 
 def place(article: Article) -> tuple:
-    """What plan_site reads of an article, besides the article itself that pages carry."""
-    return article.slug, article.published, article.tags, article.source
+    """What plan_site reads of an article, besides the article itself that pages carry: featured
+    articles are listed on the home page, and each alias is a page."""
+    return article.slug, article.published, article.tags, article.source, article.featured, article.aliases
 
 
 def moved(before: dict[str, Article], after: list[Article]) -> bool:
@@ -64,13 +68,17 @@ def moved(before: dict[str, Article], after: list[Article]) -> bool:
         for article in after)
 
 
-def plan_pages(articles: list[Article], config: Config, key: str, previous: Plan | None = None) -> Plan:
-    """The site's plan for `articles`, from `previous` when no article moved; otherwise anew."""
-    if previous is None or previous.key != key or moved(previous.articles, articles):
-        pages = plan_site(articles, config)
+def plan_pages(articles: list[Article], config: Config, key: str, previous: Plan | None = None,
+               issues: list[Issue] | tuple[Issue, ...] = ()) -> Plan:
+    """The site's plan for `articles` and `issues`, from `previous` when no article moved and the
+    issues are the same; otherwise anew."""
+    issues = tuple(issues)
+    if previous is None or previous.key != key or previous.issues != issues or moved(previous.articles, articles):
+        pages = plan_site(articles, config, issues)
         fingerprints = PageFingerprints.of_templates(config.dir("templates"))
         prints = fingerprints(pages)
-        return Plan(key, {article.slug: article for article in articles}, pages, prints, fingerprints, Contents())
+        return Plan(key, {article.slug: article for article in articles}, pages, prints, fingerprints, Contents(),
+                    issues=issues)
     edited = {article.slug: article for article in articles if previous.articles[article.slug].digest != article.digest}
     return swapped(previous, edited) if edited else previous
 
@@ -79,7 +87,7 @@ def swapped(previous: Plan, edited: dict[str, Article]) -> Plan:
     """`previous` with the `edited` articles in place of theirs."""
     plan = Plan(previous.key, {slug: edited.get(slug, article) for slug, article in previous.articles.items()},
                 list(previous.pages), list(previous.prints), previous.fingerprints, previous.contents,
-                previous.showing, previous.known_at_first_reuse, len(edited))
+                previous.showing, previous.known_at_first_reuse, len(edited), previous.issues)
     if plan.showing is None:
         plan.index()
     elif plan.knows_too_much():

@@ -192,7 +192,7 @@ class Preview:
 
     def watcher_threads(self) -> list[Watcher]:
         """Folders recursively; config.yaml through its folder, so that a save by rename is seen."""
-        folders = [self.config.dir(name) for name in ("content", "templates", "static", "seeds")]
+        folders = [self.config.dir(name) for name in ("content", "issues", "templates", "static", "seeds")]
         watches = [([f for f in folders if f.is_dir()], True, watchfiles.DefaultFilter())]
         if self.config_file:
             watches.append(([self.config_file.parent], False, only(self.config_file)))

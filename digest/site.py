@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby, islice, takewhile
+from pathlib import Path
 from typing import Any
 
 from digest.config import Config
-from digest.content import Article
+from digest.content import Article, front_matter_line
+from digest.errors import DigestError
+from digest.issues import Issue
 from digest.slug import slugify, unique_slug
 from digest.urls import Route
 
-SITEMAP_TEMPLATES = ("list.html", "article.html", "terms.html", "archive.html")
+SITEMAP_TEMPLATES = ("list.html", "article.html", "terms.html", "archive.html", "issue.html", "issues.html")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # the time of a feed with no entry: fixed, never the clock
 
 
@@ -99,13 +102,23 @@ class Catalog:
         return self.members[term.kind, term.name]
 
 
-def plan_site(articles: list[Article], config: Config) -> list[Page]:
-    """Every page of the site, in a fixed order; the sitemap last, since it lists the others."""
+@dataclass(frozen=True)
+class IssueListing:
+    """An issue with the entries of its articles, in its order."""
+
+    issue: Issue
+    entries: tuple[Entry, ...]
+
+
+def plan_site(articles: list[Article], config: Config, issues: list[Issue] | tuple[Issue, ...] = ()) -> list[Page]:
+    """Every page of the site, in a fixed order; the sitemap last, since it lists the others.
+    `issues`: the digest's numbered issues, newest first."""
     catalog = make_catalog(articles, config["unknown_source"])
     size = config["page_size"]
     pages = [
-        *article_pages(catalog, config["related_count"]),
-        *list_pages(catalog, None, size),
+        *article_pages(catalog, config["related_count"], issues),
+        *home_pages(catalog, size, config["featured_max"], issues[0] if issues else None),
+        *issue_pages(catalog, issues, config["feed_entries"]),
         *term_pages(catalog, size),
         archive_page(catalog),
         *([Page(Route("search"), "search.html")] if config["search"] else []),
@@ -114,6 +127,7 @@ def plan_site(articles: list[Article], config: Config) -> list[Page]:
         Page(Route("robots"), "robots.txt"),
         *host_files(config["domain"]),
     ]
+    pages += alias_pages(catalog, pages, [edition.get("path") or "" for edition in config["editions"]])
     return [*pages, sitemap_page(pages)]
 
 
@@ -154,9 +168,13 @@ def ranked(terms: dict[str, Term]) -> list[Term]:
     return sorted(terms.values(), key=lambda term: (-term.count, term.slug))
 
 
-def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
+def article_pages(catalog: Catalog, related_count: int, issues: Iterable[Issue] = ()) -> Iterator[Page]:
     articles = catalog.articles
     related = Related(catalog)
+    issues_of: dict[str, list[Issue]] = defaultdict(list)
+    for issue in sorted(issues, key=lambda issue: issue.number):
+        for slug in issue.slugs:  # one not in the site is left out of its page, and `check` reports it
+            issues_of[slug].append(issue)
     for index, article in enumerate(articles):
         newer = articles[index - 1] if index > 0 else None
         older = articles[index + 1] if index + 1 < len(articles) else None
@@ -165,6 +183,7 @@ def article_pages(catalog: Catalog, related_count: int) -> Iterator[Page]:
             "newer": catalog.entries[newer.slug] if newer else None,
             "older": catalog.entries[older.slug] if older else None,
             "related": catalog.entries_of(related.to(article, related_count)),
+            "issues": tuple(issues_of.get(article.slug, ())),
         }
         yield Page(Route("article", article.slug), "article.html", context, updated=article.date)
 
@@ -234,6 +253,61 @@ def list_pages(catalog: Catalog, term: Term | None, size: int) -> list[Page]:
              updated=newest_date(chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
+
+
+def home_pages(catalog: Catalog, size: int, featured_max: int, latest_issue: Issue | None = None) -> list[Page]:
+    """The home page's list, its first page with the latest issue and the featured articles (newest
+    first) above it."""
+    first, *others = list_pages(catalog, None, size)
+    featured = catalog.entries_of([article for article in catalog.articles if article.featured][:featured_max])
+    return [replace(first, context={**first.context, "featured": featured, "latest_issue": latest_issue}), *others]
+
+
+def issue_pages(catalog: Catalog, issues: list[Issue] | tuple[Issue, ...], feed_entries: int) -> list[Page]:
+    """A page per issue, the index of issues and their feed, newest first; none without issues.
+    An issue shows the articles it lists that the site has: `check` reports the others."""
+    if not issues:
+        return []
+    listings = [IssueListing(issue, tuple(catalog.entries[slug] for slug in issue.slugs if slug in catalog.entries))
+                for issue in issues]
+    updated = max(issue.date for issue in issues)
+    return [
+        *(Page(Route("issue", listing.issue.key), "issue.html", {"listing": listing}, updated=listing.issue.date)
+          for listing in listings),
+        Page(Route("issues"), "issues.html", {"listings": listings}, updated=updated),
+        Page(Route("issues_feed"), "issues_feed.xml", {"listings": listings[:feed_entries], "updated": updated},
+             updated=updated),
+    ]
+
+
+# Folders an alias may not reach into: files of the site that are not pages.
+NOT_PAGES = ("static/", "pagefind/")
+
+
+def alias_pages(catalog: Catalog, pages: list[Page], edition_paths: list[str]) -> list[Page]:
+    """A redirecting page at each alias of each article; an alias that is another page's address,
+    or inside another edition's folder or a folder of files, is refused with its file and line."""
+    taken = {page.path: "another page" for page in pages}
+    made = []
+    for article in catalog.articles:
+        for alias in article.aliases:
+            route = Route("alias", alias_location(alias))
+            clash = taken.get(route.path) or next(
+                (f"the folder {folder}" for folder in (*filter(None, edition_paths), *NOT_PAGES)
+                 if route.path.startswith(folder)), None)
+            if clash:
+                raise DigestError(f"alias {alias!r} is the address of {clash}", article.path,
+                                  front_matter_line(Path(article.path), "aliases"))
+            taken[route.path] = f"an alias of {article.path}"
+            made.append(Page(route, "alias.html", {"entry": catalog.entries[article.slug]}))
+    return made
+
+
+def alias_location(alias: str) -> str:
+    """Where an alias lives under the base URL: `/articles/old/` and `/old.html` as written,
+    `/old` as the folder `old/` (the address a server answers for it with its index.html)."""
+    location = alias.lstrip("/")
+    return location if location == "" or location.endswith(("/", ".html", ".htm")) else location + "/"
 
 
 def feed_route(term: Term | None) -> Route:

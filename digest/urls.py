@@ -21,6 +21,10 @@ ROUTES = {
     "source": "sources/{key}/",
     "source_feed": "sources/{key}/feed.xml",
     "archive": "archive/",
+    "issues": "issues/",
+    "issue": "issues/{key}/",
+    "issues_feed": "issues/feed.xml",
+    "alias": "{key}",  # an old path of an article (its `aliases`): a page redirecting to the article
     "feed": "feed.xml",
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",

@@ -27,6 +27,8 @@ EXPECTED_FILES = [
     "sitemap.xml", "robots.txt", ".nojekyll", "CNAME", "static/style.css",
     "search/index.html", "search/script-map.json", "static/search.js", "pagefind/pagefind.js",
     "pagefind/pagefind-entry.json",
+    "issues/index.html", "issues/1/index.html", "issues/2/index.html", "issues/feed.xml",  # issue 25
+    "articles/old-economy/index.html", "jingji.html",  # aliases of zhong-guo-jing-ji
     *(f"articles/{slug}/index.html" for slug in ARTICLES),
 ]
 

@@ -32,6 +32,7 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory):
     project = tmp_path_factory.mktemp("editions") / "seed"
     project.mkdir()
     shutil.copytree(REPO / "content", project / "content")
+    shutil.copytree(REPO / "issues", project / "issues")
     shutil.copy(REPO / "config.yaml", project / "config.yaml")
     for name in ("templates", "static"):
         (project / name).symlink_to(REPO / name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -48,12 +49,20 @@ actions = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 20), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
     st.tuples(st.just("delete"), st.integers(0, 20), st.none()),
     st.tuples(st.just("rename"), st.integers(0, 20), st.none()),
+    st.tuples(st.just("note"), st.integers(0, 20), st.sampled_from([None, "编者按：**值得一读**。", "<b>不是标签</b>"])),
+    st.tuples(st.just("featured"), st.integers(0, 20), st.booleans()),
+    st.tuples(st.just("extra"), st.integers(0, 20), st.sampled_from([{}, {"cover": "封面"}, {"rating": 5}])),
+    st.tuples(st.just("aliases"), st.integers(0, 20), st.booleans()),  # an old path of its own, or none
+    st.tuples(st.just("issue"), st.integers(0, 20), st.sampled_from(["add", "intro", "reorder", "draft", "delete"])),
 )
 
 
 def apply(action: tuple, content: Path) -> None:
     what, index, value = action
     files = sorted(content.glob("*.md"))
+    if what == "issue":
+        apply_to_issues(index, value, content.parent / "issues", [path.stem for path in files])
+        return
     if what == "add" or not files:
         number = len(list(content.glob("*.md"))) + index
         body = "新文章的正文，讲的是" + "、".join(value or ["别的"]) + "。\n"
@@ -65,8 +74,36 @@ def apply(action: tuple, content: Path) -> None:
         path.unlink()
     elif what == "rename":
         path.rename(path.with_name(f"renamed-{path.name}"))
+    elif what == "aliases":
+        edit_content_file(path, what, [f"/old/{path.stem}/"] if value else [])
     else:
         edit_content_file(path, what, value)
+
+
+def apply_to_issues(index: int, what: str, folder: Path, slugs: list[str]) -> None:
+    """Add an issue listing two articles (by their file names, their slugs here), or change or
+    delete the `index`-th issue file: its introduction, the order of its articles, its draft flag."""
+    issues = sorted(folder.glob("*.md"))
+    if what == "add" or not issues:
+        number = 1 + max((int(re.search(r"number: (\d+)", path.read_text(encoding="utf-8")).group(1))
+                          for path in issues), default=0)
+        listed = list(dict.fromkeys(slugs[(index + step) % len(slugs)] for step in (0, 1))) if slugs else ["none"]
+        front = f"---\nnumber: {number}\ntitle: 第 {number} 期\ndate: 2024-08-{index % 28 + 1:02d}\narticles: {listed}\n---\n"
+        (folder / f"issue-{number}.md").write_text(front + "新一期的导言。\n", encoding="utf-8")
+        return
+    path = issues[index % len(issues)]
+    text = path.read_text(encoding="utf-8")
+    if what == "delete":
+        path.unlink()
+    elif what == "intro":
+        path.write_text(text + "导言又多了一句。\n", encoding="utf-8")
+    elif what == "reorder":
+        path.write_text(re.sub(r"articles:.*?\n(?=[a-z]+:|---)", lambda match: "articles:\n" + "".join(
+            reversed(re.findall(r"- .*\n", match.group(0)))) if "\n- " in match.group(0) else match.group(0),
+            text, flags=re.S), encoding="utf-8")
+    else:
+        path.write_text(text.replace("\ndraft: true", "") if "\ndraft: true" in text
+                        else text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
 
 
 def clean_full_build(config: Config, folder: Path, jobs: int = 1) -> dict[str, bytes]:

@@ -24,8 +24,9 @@ def test_the_shipped_article_page_reads_its_own_body_the_feeds_any_and_the_lists
     assert found["feed.xml"].bodies is None  # in a loop over the feed's articles
     # A tag's or source's feed shows summaries: an edit of a body leaves it be.
     assert {name for name, read in found.items() if read.bodies == frozenset()} == {
-        "404.html", "archive.html", "atom.xml", "base.html", "list.html", "macros.html", "robots.txt",
-        "search.html", "sitemap.xml", "term_feed.xml", "terms.html"}
+        "404.html", "alias.html", "archive.html", "atom.xml", "base.html", "issue.html", "issues.html",
+        "issues_feed.xml", "list.html", "macros.html", "robots.txt", "search.html", "sitemap.xml", "term_feed.xml",
+        "terms.html"}
     # The lists show no length; the article page shows its neighbours' titles and dates only (its
     # own article counts whole, by its digest).
     assert "han_count" not in found["archive.html"].fields + found["list.html"].fields + found["article.html"].fields

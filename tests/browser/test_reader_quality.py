@@ -39,7 +39,8 @@ PAGE_WEIGHT_LIMIT = 50_000  # bytes: an article page and everything it loads
 WIDTHS = {"phone": (360, 740), "desktop": (1280, 800)}
 SEARCH_QUERY = "党建"
 # The pages checked by axe, named; their paths come from the built site (see `site`).
-PAGES = ("home", "article", "tag index", "tag", "source", "search", "404", "traditional article")
+PAGES = ("home", "article", "tag index", "tag", "source", "search", "404", "traditional article", "issue",
+         "issue index")
 
 
 class Site:
@@ -57,6 +58,8 @@ class Site:
             "search": f"search/?q={SEARCH_QUERY}",
             "404": "404.html",
             "traditional article": f"zh-hant/articles/{article}/",
+            "issue": f"issues/{first_folder(folder / 'issues')}/",
+            "issue index": "issues/",
         }
 
     def open(self, page: Page, name: str) -> None:
@@ -305,9 +308,9 @@ def test_an_article_page_and_all_it_loads_weigh_under_50_kb(browser: Browser, si
 
 @pytest.fixture(scope="module")
 def lighthouse(site: Site) -> dict[str, list[dict]]:
-    """Lighthouse on home and the article, LIGHTHOUSE_RUNS runs each: page name -> the runs' reports."""
+    """Lighthouse on home, the article and an issue, LIGHTHOUSE_RUNS runs each: page name -> the runs' reports."""
     out = ARTIFACTS / "lighthouse"
-    pages = {"home": site.url, "article": site.url + site.paths["article"]}
+    pages = {"home": site.url, "article": site.url + site.paths["article"], "issue": site.url + site.paths["issue"]}
     subprocess.run(["node", str(LIGHTHOUSE_SCRIPT), str(out), str(LIGHTHOUSE_RUNS),
                     *(f"{name}={url}" for name, url in pages.items())],
                    check=True, timeout=600, env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
@@ -339,7 +342,7 @@ def failed_audits(run: dict, category: str) -> list[str]:
 
 
 @pytest.mark.parametrize("category", LIGHTHOUSE_CATEGORIES)
-@pytest.mark.parametrize("name", ["home", "article"])
+@pytest.mark.parametrize("name", ["home", "article", "issue"])
 def test_lighthouse_scores_at_least_95(lighthouse: dict[str, list[dict]], name: str, category: str):
     """Mobile profile, simulated throttling; the median of the runs (goal: 100)."""
     runs = lighthouse[name]
