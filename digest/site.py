@@ -108,7 +108,7 @@ def plan_site(articles: list[Article], config: Config) -> list[Page]:
         *list_pages(catalog, None, size),
         *term_pages(catalog, size),
         archive_page(catalog),
-        *([Page(Route("search"), "search.html")] if config["search"] else []),
+        *([search_page(catalog)] if config["search"] else []),
         *feed_pages(catalog, config["feed_entries"]),
         Page(Route("not_found"), "404.html"),
         Page(Route("robots"), "robots.txt"),
@@ -234,6 +234,11 @@ def list_pages(catalog: Catalog, term: Term | None, size: int) -> list[Page]:
              updated=newest_date(chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
+
+
+def search_page(catalog: Catalog) -> Page:
+    """The search page, with every tag and source for its filters."""
+    return Page(Route("search"), "search.html", {"tags": ranked(catalog.tags), "sources": ranked(catalog.sources)})
 
 
 def feed_route(term: Term | None) -> Route:

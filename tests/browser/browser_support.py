@@ -82,11 +82,14 @@ def offline_page(browser, **context_options):  # -> Iterator[playwright Page]
     assert errors == []
 
 
-def build_seed_site(folder: Path, base_url: str, site: str = "site") -> Path:
-    """The shipped config.yaml and content/, with the repository's templates and static files, built
-    in `folder` for `base_url` into folder/`site`; returns that site folder."""
+def build_seed_site(folder: Path, base_url: str, site: str = "site", extra_content: Path | None = None) -> Path:
+    """The shipped config.yaml and content/ (plus the files in `extra_content`), with the
+    repository's templates and static files, built in `folder` for `base_url` into
+    folder/`site`; returns that site folder."""
     shutil.copy(REPO / "config.yaml", folder / "config.yaml")
     shutil.copytree(REPO / "content", folder / "content")
+    for path in sorted(extra_content.glob("*.md")) if extra_content else ():
+        shutil.copy(path, folder / "content" / path.name)
     for name in ("templates", "static"):
         (folder / name).symlink_to(REPO / name)
     config = load_config(folder / "config.yaml")
