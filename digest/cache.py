@@ -227,10 +227,10 @@ class BuildCache:
             self.set("outputs_key", key)
 
     # ------------------------------------------------------------------ search index shards
-    def search_shard(self, shard: int, key: str) -> bytes | None:
-        """The pieces kept for `shard` under `key`; None if it was kept under another."""
-        row = self.db.execute("SELECT pieces FROM search_shards WHERE shard = ? AND key = ?", (shard, key)).fetchone()
-        return row[0] if row else None
+    def search_shard(self, shard: int) -> tuple[str, bytes] | None:
+        """The key and pieces kept for `shard`."""
+        row = self.db.execute("SELECT key, pieces FROM search_shards WHERE shard = ?", (shard,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def save_search_shards(self, fresh: Mapping[int, tuple[str, bytes]], shards: int) -> None:
         """Keep the shards encoded anew, and forget those past the `shards` the index has now."""

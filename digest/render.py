@@ -303,14 +303,16 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         render_outputs(work, changed, staging, jobs, besides)
         new_index = staging / ".search-index"
         articles = indexed_articles(outputs) if reindex else []
+        changed_only = False
         if reindex and not search_later:
-            index_search(articles, len(work.editions), [staging, site_dir], new_index, cache)
+            changed_only = index_search(articles, len(work.editions), [staging, site_dir], new_index, cache,
+                                   site_dir / INDEX_FOLDER)
         differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
         cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
         set_stale_search(cache, articles if reindex and search_later else None)
         move_into(staging, site_dir, differ)
         if new_index.is_dir():
-            replace_folder(site_dir / INDEX_FOLDER, new_index)
+            put_index(new_index, site_dir / INDEX_FOLDER, changed_only)
     remove_files(site_dir, stale)
     cache.update_outputs(key, {output.path: output.fingerprint for output in changed}, stale)
     return len(changed), len(differ), len(stale)
@@ -341,10 +343,12 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
     shutil.rmtree(new, ignore_errors=True)
     articles = [Indexed(slug, rank, tuple(tags), source, tuple(texts), tuple(prints))
                 for slug, rank, tags, source, texts, prints in json.loads(saved)]
-    if not index_search(articles, len(editions_of(config.data)), [site_dir], new, cache, cancelled):
+    changed_only = index_search(articles, len(editions_of(config.data)), [site_dir], new, cache,
+                                site_dir / INDEX_FOLDER, cancelled)
+    if changed_only is None:
         shutil.rmtree(new, ignore_errors=True)
         return 0
-    replace_folder(site_dir / INDEX_FOLDER, new)
+    put_index(new, site_dir / INDEX_FOLDER, changed_only)
     set_stale_search(cache, None)
     return 1
 
@@ -364,15 +368,27 @@ def indexed_articles(outputs: list[Output]) -> list[Indexed]:
 
 
 def index_search(articles: list[Indexed], editions: int, sources: list[Path], target: Path,
-                 cache: BuildCache | None, cancelled: Callable[[], bool] = lambda: False) -> bool:
+                 cache: BuildCache | None, current: Path | None = None,
+                 cancelled: Callable[[], bool] = lambda: False) -> bool | None:
     """The search index of `articles`, their text files each read from the first of `sources`
-    that has it, into the folder `target`; False if `cancelled()` turned true first."""
+    that has it, into the folder `target`: only the files changed from the index in `current`
+    (True), or all (False); None if `cancelled()` turned true first."""
 
     def read(path: str) -> list[tuple[int, str]]:
         folder = next(folder for folder in sources if (folder / path).is_file())
         return read_text_file((folder / path).read_bytes())
 
-    return write_index(articles, editions, read, target, cache, cancelled)
+    return write_index(articles, editions, read, target, cache, current, cancelled)
+
+
+def put_index(new: Path, current: Path, changed_only: bool) -> None:
+    """The index made in `new` into `current`: file by file (only the changed ones), or the whole folder."""
+    if not changed_only:
+        replace_folder(current, new)
+        return
+    for path in sorted(new.iterdir()):
+        os.replace(path, current / path.name)
+    new.rmdir()
 
 
 def index_files(site_dir: Path) -> int:

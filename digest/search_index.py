@@ -2,24 +2,22 @@
 in files by a hash of the n-gram, one index for all editions; static/search-core.js reads it.
 
 Articles are grouped in *shards* by a hash of their slug (about SHARD_ARTICLES each); within a
-shard they are numbered in slug order. Each article's text is cut into *subdocuments* by the
-editions showing it (a segment whose folded text differs between editions is indexed once per
-distinct text, with the editions showing it) and by whether it is the title. A subdocument's
-segments are joined by a separator no n-gram crosses.
-
-For every bigram, the postings are (subdocument, positions); for every single character,
-(subdocument, count). A term of k >= 2 characters occurs at p exactly when its bigrams at
-offsets 0, 2, 4, ... and k - 2 occur at p plus that offset: the text is pinned character by
-character, so matching needs no text and has no false positives.
+shard they are numbered in slug order. For every bigram the postings are (article, positions);
+for every single character, (article, count). A term of k >= 2 characters occurs at p exactly
+when its bigrams at offsets 0, 2, 4, ... and k - 2 occur at p plus that offset: the text is pinned
+character by character, so matching needs no text and has no false positives. Where the editions
+show a segment differently, each occurrence says which editions show it, and whether it is in the
+title (its flags: editions bit mask * 2 + 1 in the title; see digest/search_encode.py).
 
 Files, under search/index/ at the site root (varints are LEB128, unsigned):
 - `<bucket>.bin`, for bucket = hash(n-gram) mod `buckets`: per shard having n-grams there,
   varint shard, varint length, then that many bytes: varint entries; per entry varint
   (first char - previous entry's first char), varint second char (0 for a single character),
-  varint body length; then the bodies in order. A body is a run of (varint subdocument delta,
-  varint count, and for a bigram `count` varint position deltas, from 0 in each subdocument).
-- `docs.json`: buckets, editions, and per shard the slugs, their site order (0 newest) and the
-  subdocuments as [article, flags] (flags = editions bit mask * 2 + 1 for the title).
+  varint body length; then the bodies in order. A bigram's body is a run of (varint article
+  delta, varint count, count times varint (position delta * 2 + 1 if flagged) [varint flags]);
+  a single character's, of (varint article delta, varint (count * 2 + 1 if flagged) [varint
+  flags]). Unflagged: every edition, not the title. Deltas start from 0 in each entry and article.
+- `docs.json`: buckets, editions, and per shard the slugs and their site order (0 newest).
 - `filters.json`: tag and source -> the articles having it, as deltas of their global numbers
   (shard by shard, slug order within).
 
@@ -38,16 +36,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from digest.cache import BuildCache, code_version
-from digest.search import TITLE, fold
+from digest.search_encode import encode_shard, varint
 
 SHARD_ARTICLES = 256  # articles per shard, about: an edit re-encodes one shard
 MAX_BUCKETS = 4096
 MIN_BUCKETS = 16
 ARTICLES_PER_BUCKET = 2.5  # at 10,000 articles, 4,096 buckets of about 20 kB
-SEPARATOR = 0  # between segments and subdocuments; folding deletes it from any text
 INDEX_FOLDER = "search/index/"
 
 
@@ -63,7 +58,7 @@ class Indexed:
     prints: tuple[str, ...]  # their fingerprints
 
 
-def layout(articles: int) -> tuple[int, int]:
+def index_layout(articles: int) -> tuple[int, int]:
     """(shards, buckets) for a site of `articles`: powers of two."""
     shards = 1 << max(0, (articles - 1) // SHARD_ARTICLES).bit_length()
     wanted = max(MIN_BUCKETS, min(MAX_BUCKETS, int(articles / ARTICLES_PER_BUCKET)))
@@ -72,186 +67,6 @@ def layout(articles: int) -> tuple[int, int]:
 
 def shard_of(slug: str, shards: int) -> int:
     return zlib.crc32(slug.encode("utf-8")) & (shards - 1)
-
-
-def bucket_of(first: np.ndarray, second: np.ndarray, buckets: int) -> np.ndarray:
-    """The bucket of n-grams (code points; second 0 for a single character), as search-core.js computes it."""
-    with np.errstate(over="ignore"):
-        h = (first.astype(np.uint32) * np.uint32(0x9E3779B1)) ^ ((second.astype(np.uint32) + np.uint32(1))
-                                                                 * np.uint32(0x85EBCA77))
-        h ^= h >> np.uint32(15)
-        h *= np.uint32(0x2C1B3C6D)
-        h ^= h >> np.uint32(12)
-    return (h & np.uint32(buckets - 1)).astype(np.int64)
-
-
-# ------------------------------------------------------------------ varints --------------
-
-def varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """LEB128 bytes of `values` (non-negative, below 2**35), and each value's byte count."""
-    values = values.astype(np.uint64)
-    sizes = np.ones(len(values), dtype=np.int64)
-    for bits in (7, 14, 21, 28):
-        sizes += values >= (1 << bits)
-    starts = np.cumsum(sizes) - sizes
-    out = np.empty(int(sizes.sum()), dtype=np.uint8)
-    for byte in range(5):
-        mask = sizes > byte
-        if not mask.any():
-            break
-        chunk = (values[mask] >> np.uint64(7 * byte)) & np.uint64(0x7F)
-        more = (sizes[mask] > byte + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[mask] + byte] = (chunk | more).astype(np.uint8)
-    return out, sizes
-
-
-def varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def gather(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """data[starts[0]:starts[0]+lengths[0]] + data[starts[1]:...] + ..., in one go."""
-    total = int(lengths.sum())
-    if total == 0:
-        return data[:0]
-    offsets = np.cumsum(lengths) - lengths
-    index = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
-    return data[index]
-
-
-# ------------------------------------------------------------------ a shard --------------
-
-def subdocuments(editions: list[list[tuple[int, str]]]) -> list[tuple[int, str]]:
-    """(flags, folded text) of one article from its segments in each edition (all have the same
-    kinds in the same order): each segment with the editions showing its folded text."""
-    everyone = (1 << len(editions)) - 1
-    texts: dict[int, list[str]] = {}
-    for pieces in zip(*editions):
-        folded: dict[str, int] = {}
-        for number, (_, text) in enumerate(pieces):
-            text = fold(text)
-            folded[text] = folded.get(text, 0) | 1 << number
-        title = pieces[0][0] == TITLE
-        for text, mask in folded.items():
-            if text:
-                texts.setdefault(mask * 2 + title, []).append(text)
-    order = sorted(texts, key=lambda flags: (-(flags & 1), flags != everyone * 2 + (flags & 1), flags))
-    return [(flags, chr(SEPARATOR).join(texts[flags])) for flags in order]
-
-
-def encode_shard(articles: list[list[list[tuple[int, str]]]], buckets: int) -> tuple[list[int], dict[int, bytes]]:
-    """The subdocument table ([article, flags, ...]) and the bytes for each bucket of one shard,
-    from each article's segments in each edition."""
-    table: list[int] = []
-    texts: list[str] = []
-    for number, editions in enumerate(articles):
-        for flags, text in subdocuments(editions):
-            table += [number, flags]
-            texts.append(text)
-    if not texts:
-        return table, {}
-    points = np.frombuffer((chr(SEPARATOR).join(texts) + chr(SEPARATOR)).encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.array([len(text) + 1 for text in texts], dtype=np.int64)
-    sub = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    position = np.arange(len(points), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    present = points != SEPARATOR
-    pair = np.flatnonzero(present[:-1] & present[1:])
-    single = np.flatnonzero(present)
-    bigram = entries(points[pair], points[pair + 1], sub[pair], position[pair], buckets)
-    unigram = entries(points[single], np.zeros(len(single), dtype=np.uint32), sub[single], None, buckets)
-    return table, assemble(bigram, unigram, buckets)
-
-
-@dataclass
-class Entries:
-    """Encoded n-gram entries: their sort keys, bucket, first char, second char, and body bytes."""
-
-    keys: np.ndarray
-    bucket: np.ndarray
-    first: np.ndarray
-    second: np.ndarray
-    data: np.ndarray
-    starts: np.ndarray
-    lengths: np.ndarray
-
-
-def entries(first: np.ndarray, second: np.ndarray, sub: np.ndarray, position: np.ndarray | None,
-            buckets: int) -> Entries:
-    """The entries of the n-grams (first, second) occurring in subdocument `sub` at `position`
-    (None: single characters, counted), in text order."""
-    bucket = bucket_of(first, second, buckets)
-    keys = (bucket.astype(np.uint64) << np.uint64(42)) | (first.astype(np.uint64) << np.uint64(21)) \
-        | second.astype(np.uint64)
-    order = np.argsort(keys, kind="stable")  # within an n-gram: by subdocument, then position
-    keys, sub = keys[order], sub[order]
-    new_entry = np.ones(len(keys), dtype=bool)
-    new_entry[1:] = keys[1:] != keys[:-1]
-    new_group = new_entry.copy()
-    new_group[1:] |= sub[1:] != sub[:-1]
-    group_starts = np.flatnonzero(new_group)
-    counts = np.diff(np.append(group_starts, len(keys)))
-    group_sub = sub[group_starts]
-    sub_delta = group_sub.copy()
-    continued = ~new_entry[group_starts]
-    sub_delta[continued] -= np.concatenate(([0], group_sub[:-1]))[continued]
-    if position is None:
-        values = np.stack((sub_delta, counts), axis=1).ravel()
-        value_starts = 2 * np.arange(len(group_starts))
-    else:
-        position = position[order]
-        deltas = position.copy()
-        deltas[~new_group] -= position[:-1][~new_group[1:]]
-        group_of = np.cumsum(new_group) - 1
-        values = np.empty(len(keys) + 2 * len(group_starts), dtype=np.int64)
-        values[np.arange(len(keys)) + 2 * (group_of + 1)] = deltas
-        value_starts = group_starts + 2 * np.arange(len(group_starts))
-        values[value_starts] = sub_delta
-        values[value_starts + 1] = counts
-    data, sizes = varints(values)
-    byte_starts = np.cumsum(sizes) - sizes
-    entry_groups = np.flatnonzero(new_entry[group_starts])
-    entry_value_starts = value_starts[entry_groups]
-    entry_bytes = np.add.reduceat(sizes, entry_value_starts) if len(sizes) else np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(new_entry)
-    return Entries(keys[starts], (keys[starts] >> np.uint64(42)).astype(np.int64),
-                   ((keys[starts] >> np.uint64(21)) & np.uint64(0x1FFFFF)).astype(np.int64),
-                   (keys[starts] & np.uint64(0x1FFFFF)).astype(np.int64),
-                   data, byte_starts[entry_value_starts], entry_bytes)
-
-
-def assemble(bigram: Entries, unigram: Entries, buckets: int) -> dict[int, bytes]:
-    """bucket -> its bytes in this shard: entry count, headers, bodies."""
-    data = np.concatenate((bigram.data, unigram.data))
-    keys = np.concatenate((bigram.keys, unigram.keys))
-    order = np.argsort(keys, kind="stable")
-    bucket = np.concatenate((bigram.bucket, unigram.bucket))[order]
-    first = np.concatenate((bigram.first, unigram.first))[order]
-    second = np.concatenate((bigram.second, unigram.second))[order]
-    starts = np.concatenate((bigram.starts, unigram.starts + len(bigram.data)))[order]
-    lengths = np.concatenate((bigram.lengths, unigram.lengths))[order]
-    bodies = gather(data, starts, lengths).tobytes()
-    new_bucket = np.ones(len(bucket), dtype=bool)
-    new_bucket[1:] = bucket[1:] != bucket[:-1]
-    first_delta = first.copy()
-    first_delta[~new_bucket] -= first[:-1][~new_bucket[1:]]
-    header, header_sizes = varints(np.stack((first_delta, second, lengths), axis=1).ravel())
-    header = header.tobytes()
-    header_ends = np.cumsum(header_sizes.reshape(-1, 3).sum(axis=1))
-    body_ends = np.cumsum(lengths)
-    pieces: dict[int, bytes] = {}
-    bucket_starts = np.flatnonzero(new_bucket)
-    bounds = np.append(bucket_starts, len(bucket))
-    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        head_from = int(header_ends[start - 1]) if start else 0
-        body_from = int(body_ends[start - 1]) if start else 0
-        pieces[int(bucket[start])] = (varint(end - start) + header[head_from:int(header_ends[end - 1])]
-                                      + bodies[body_from:int(body_ends[end - 1])])
-    return pieces
 
 
 # ------------------------------------------------------------------ the index ------------
@@ -264,37 +79,97 @@ def shard_key(members: list[Indexed], buckets: int, editions: int) -> str:
 
 
 def write_index(articles: list[Indexed], editions: int, read: Callable[[str], list[tuple[int, str]]],
-                target: Path, cache: BuildCache | None, cancelled: Callable[[], bool] = lambda: False) -> bool:
+                target: Path, cache: BuildCache | None, current: Path | None = None,
+                cancelled: Callable[[], bool] = lambda: False) -> bool | None:
     """Write the index of `articles` (site order) into `target` (a new folder); `read(path)` gives
-    a text file's segments. Shards whose key the cache has are taken from it. False if
-    `cancelled()` turned true first (nothing is left in `target` then but what was written)."""
-    shards, buckets = layout(len(articles))
+    a text file's segments. Shards whose key the cache has are not encoded again. With `current`
+    (the index as it is) laid out alike, only the files that change are written, each bucket
+    file from the current one with the changed shards' pieces put in: True then (the caller moves
+    them over), False for a whole index (the caller replaces the folder), None if `cancelled()`
+    turned true first."""
+    shards, buckets = index_layout(len(articles))
     members: list[list[Indexed]] = [[] for _ in range(shards)]
     for article in sorted(articles, key=lambda article: article.slug):
         members[shard_of(article.slug, shards)].append(article)
-    tables, pieces, fresh = [], [], {}
+    docs = dump({"buckets": buckets, "editions": editions, "shards": [
+        {"slugs": [article.slug for article in group], "rank": [article.rank for article in group]}
+        for group in members]})
+    partial = laid_out_alike(current, buckets, editions, shards) and cache is not None
+    pieces: list[dict[int, bytes] | None] = []
+    fresh: dict[int, tuple[str, bytes]] = {}
+    changed: set[int] = set()
     for number, group in enumerate(members):
         if cancelled():
-            return False
+            return None
         key = shard_key(group, buckets, editions)
-        saved = cache.search_shard(number, key) if cache else None
-        if saved is not None:
-            table, shard_pieces = pickle.loads(saved)
+        saved = cache.search_shard(number) if cache else None
+        if saved is not None and saved[0] == key:
+            pieces.append(None if partial else pickle.loads(saved[1]))
+            continue
+        new = encode_shard([[read(path) for path in article.texts] for article in group], editions, buckets)
+        fresh[number] = (key, pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
+        old = pickle.loads(saved[1]) if partial and saved is not None else None
+        if old is None:
+            partial = False
         else:
-            table, shard_pieces = encode_shard([[read(path) for path in article.texts] for article in group], buckets)
-            fresh[number] = (key, pickle.dumps((table, shard_pieces), pickle.HIGHEST_PROTOCOL))
-        tables.append(table)
-        pieces.append(shard_pieces)
+            changed |= {bucket for bucket in old.keys() | new.keys() if old.get(bucket) != new.get(bucket)}
+        pieces.append(new)
+    if not partial and any(shard is None for shard in pieces):  # a shard's old pieces are missing after all
+        pieces = [shard if shard is not None else pickle.loads(cache.search_shard(number)[1])
+                  for number, shard in enumerate(pieces)]
     target.mkdir(parents=True, exist_ok=True)
-    for bucket, data in bucket_files(pieces, buckets):
-        (target / f"{bucket}.bin").write_bytes(data)
-    (target / "docs.json").write_bytes(dump({"buckets": buckets, "editions": editions, "shards": [
-        {"slugs": [article.slug for article in group], "rank": [article.rank for article in group],
-         "sub": table} for group, table in zip(members, tables)]}))
+    if partial:
+        for bucket in sorted(changed):
+            (target / f"{bucket}.bin").write_bytes(spliced((current / f"{bucket}.bin").read_bytes(), pieces, bucket))
+    else:
+        for bucket, data in bucket_files(pieces, buckets):
+            (target / f"{bucket}.bin").write_bytes(data)
+    (target / "docs.json").write_bytes(docs)
     (target / "filters.json").write_bytes(dump(filters(members)))
     if cache:
         cache.save_search_shards(fresh, shards)
-    return True
+    return partial
+
+
+def laid_out_alike(current: Path | None, buckets: int, editions: int, shards: int) -> bool:
+    """Whether the index in `current` has these buckets, editions and shards."""
+    try:
+        docs = json.loads((current / "docs.json").read_bytes()) if current else None
+    except (OSError, ValueError):
+        return False
+    return bool(docs) and (docs["buckets"], docs["editions"], len(docs["shards"])) == (buckets, editions, shards)
+
+
+def segments(data: bytes) -> dict[int, bytes]:
+    """shard -> its bytes in one bucket file."""
+    found, at = {}, 0
+    while at < len(data):
+        shard, at = read_varint(data, at)
+        length, at = read_varint(data, at)
+        found[shard], at = data[at:at + length], at + length
+    return found
+
+
+def spliced(data: bytes, pieces: list[dict[int, bytes] | None], bucket: int) -> bytes:
+    """A bucket file's bytes with the pieces of the shards encoded anew (those not None) put in."""
+    found = segments(data)
+    for shard, shard_pieces in enumerate(pieces):
+        if shard_pieces is not None:
+            found.pop(shard, None)
+            if shard_pieces.get(bucket):
+                found[shard] = shard_pieces[bucket]
+    return b"".join(varint(shard) + varint(len(found[shard])) + found[shard] for shard in sorted(found))
+
+
+def read_varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
 
 
 def bucket_files(pieces: list[dict[int, bytes]], buckets: int) -> Iterator[tuple[int, bytes]]:

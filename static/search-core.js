@@ -145,51 +145,55 @@ export function readBucket(bytes, wanted) {
   return found;
 }
 
-// A body: Map subdocument -> positions (a bigram) or count (a single character).
-function postings(body, positions) {
+// A body: Map article -> Map position -> flags (a bigram), or -> [[count, flags], ...] (a single character).
+function postings(body, positions, plain) {
   const result = new Map();
   const reader = new Reader(body);
-  let sub = 0;
-  let first = true;
+  let article = 0;
   while (reader.at < body.length) {
-    sub = first ? reader.varint() : sub + reader.varint();
-    first = false;
-    const count = reader.varint();
+    article += reader.varint();
     if (!positions) {
-      result.set(sub, count);
+      const value = reader.varint();
+      const flags = value % 2 ? reader.varint() : plain;
+      if (!result.has(article)) result.set(article, []);
+      result.get(article).push([Math.floor(value / 2), flags]);
       continue;
     }
-    const list = new Array(count);
+    const count = reader.varint();
+    const places = new Map();
     let position = 0;
     for (let index = 0; index < count; index += 1) {
-      position += reader.varint();
-      list[index] = position;
+      const value = reader.varint();
+      position += Math.floor(value / 2);
+      places.set(position, value % 2 ? reader.varint() : plain);
     }
-    result.set(sub, list);
+    result.set(article, places);
   }
   return result;
 }
 
-// Occurrences of a term in each subdocument of one shard: Map sub -> count.
-function occurrences(term, bodies) {
-  const pins = grams(term);
-  if (term.length === 1) return bodies[0] ? postings(bodies[0], false) : new Map();
+// A term's occurrences in one shard: Map article -> [[count, flags], ...].
+function occurrences(term, bodies, plain) {
+  if (term.length === 1) return bodies[0] ? postings(bodies[0], false, plain) : new Map();
   if (bodies.some((body) => !body)) return new Map();
-  const lists = bodies.map((body) => postings(body, true));
+  const pins = grams(term);
+  const lists = bodies.map((body) => postings(body, true, plain));
   const found = new Map();
-  for (const [sub, starts] of lists[0]) {
+  for (const [article, starts] of lists[0]) {
     const others = [];
     for (let index = 1; index < lists.length; index += 1) {
-      const positions = lists[index].get(sub);
-      if (!positions) break;
-      others.push([pins[index][0], new Set(positions)]);
+      const places = lists[index].get(article);
+      if (!places) break;
+      others.push([pins[index][0], places]);
     }
     if (others.length !== lists.length - 1) continue;
-    let count = 0;
-    for (const start of starts) {
-      if (others.every(([offset, set]) => set.has(start + offset))) count += 1;
+    const shown = [];
+    for (const [start, first] of starts) {
+      let flags = first;
+      for (const [offset, places] of others) flags &= (places.get(start + offset) ?? 0) | 1;
+      if (flags > 1) shown.push([1, flags]);
     }
-    if (count) found.set(sub, count);
+    if (shown.length) found.set(article, shown);
   }
   return found;
 }
@@ -230,16 +234,18 @@ export class SearchIndex {
     const entries = new Map();
     for (const file of new Set(files)) for (const [key, body] of readBucket(file, wanted)) entries.set(key, body);
     const result = new Map();
+    const plain = ((1 << this.docs.editions) - 1) * 2;
     this.docs.shards.forEach((shard, number) => {
       const bodies = pins.map(([, one, two]) => entries.get(`${number},${one},${two}`));
-      for (const [sub, count] of occurrences(term, bodies)) {
-        const flags = shard.sub[2 * sub + 1];
-        if (!((flags >> 1) & this.bit)) continue;
-        const article = this.offsets[number] + shard.sub[2 * sub];
-        const seen = result.get(article) || { count: 0, title: false };
-        seen.count += count;
-        seen.title = seen.title || (flags & 1) === 1;
-        result.set(article, seen);
+      for (const [local, shown] of occurrences(term, bodies, plain)) {
+        let count = 0;
+        let title = false;
+        for (const [times, flags] of shown) {
+          if (!((flags >> 1) & this.bit)) continue;
+          count += times;
+          title = title || (flags & 1) === 1;
+        }
+        if (count) result.set(this.offsets[number] + local, { count, title });
       }
     });
     return result;

@@ -9,24 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from digest.search import TEXT, TITLE, brute_force, fold, query_terms, read_text_file
-from digest.search_index import bucket_of
+from digest.search_encode import bucket_of
+from digest.search_index import read_varint
 
 import numpy as np
 
 
 def bucket(first: int, second: int, buckets: int) -> int:
     return int(bucket_of(np.array([first]), np.array([second]), buckets)[0])
-
-
-def read_varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, at
-        shift += 7
 
 
 def pins(term: str) -> list[tuple[int, int, int]]:
@@ -73,42 +63,53 @@ class IndexReader:
             assert at == end
         return found
 
-    def postings(self, shard: int, first: int, second: int) -> dict[int, list[int] | int]:
+    def postings(self, shard: int, first: int, second: int) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
+        """article -> {position: flags} (a bigram) or [(count, flags), ...] (a single character)."""
         body = self.entries(bucket(first, second, self.docs["buckets"])).get((shard, first, second), b"")
-        result: dict[int, list[int] | int] = {}
-        at = sub = 0
+        default = ((1 << self.docs["editions"]) - 1) * 2
+        result: dict = {}
+        at = article = 0
         while at < len(body):
             delta, at = read_varint(body, at)
-            sub = delta if not result else sub + delta
-            count, at = read_varint(body, at)
+            article += delta
             if second == 0:
-                result[sub] = count
+                value, at = read_varint(body, at)
+                flags = default
+                if value & 1:
+                    flags, at = read_varint(body, at)
+                result.setdefault(article, []).append((value >> 1, flags))
                 continue
-            positions, position = [], 0
+            count, at = read_varint(body, at)
+            positions, position = {}, 0
             for _ in range(count):
-                delta, at = read_varint(body, at)
-                position += delta
-                positions.append(position)
-            result[sub] = positions
+                value, at = read_varint(body, at)
+                position += value >> 1
+                flags = default
+                if value & 1:
+                    flags, at = read_varint(body, at)
+                positions[position] = flags
+            result[article] = positions
         return result
 
     def term(self, term: str, edition: int) -> dict[int, tuple[int, bool]]:
         """article number -> (occurrences, in the title?) in `edition`."""
         found: dict[int, tuple[int, bool]] = {}
-        for number, shard in enumerate(self.docs["shards"]):
+        bit = 1 << edition
+        for number in range(len(self.docs["shards"])):
             lists = [(offset, self.postings(number, first, second)) for offset, first, second in pins(term)]
-            for sub in set.intersection(*(set(postings) for _, postings in lists)):
+            for article in set.intersection(*(set(postings) for _, postings in lists)):
                 if len(term) == 1:
-                    count = lists[0][1][sub]
+                    shown = [(count, flags) for count, flags in lists[0][1][article] if flags >> 1 & bit]
                 else:
-                    others = [(offset, set(postings[sub])) for offset, postings in lists[1:]]
-                    count = sum(all(start + offset in positions for offset, positions in others)
-                                for start in lists[0][1][sub])
-                article, flags = shard["sub"][2 * sub], shard["sub"][2 * sub + 1]
-                if count and flags >> 1 & 1 << edition:
-                    key = self.offsets[number] + article
-                    before = found.get(key, (0, False))
-                    found[key] = (before[0] + count, before[1] or bool(flags & 1))
+                    shown = []
+                    for start, flags in lists[0][1][article].items():
+                        for offset, postings in lists[1:]:
+                            flags = flags & (postings[article].get(start + offset, 0) | 1)
+                        if flags >> 1 & bit:
+                            shown.append((1, flags))
+                if shown:
+                    found[self.offsets[number] + article] = (sum(count for count, _ in shown),
+                                                             any(flags & 1 for _, flags in shown))
         return found
 
     def search(self, query: str, edition: int) -> list[str]:

@@ -152,14 +152,19 @@ def test_the_index_is_the_same_from_build_to_build(tmp_path):
 def test_an_edit_encodes_one_shard_again(tmp_path, monkeypatch):
     config = load_config(make_project(tmp_path) / "config.yaml")
     monkeypatch.setattr(search_index, "SHARD_ARTICLES", 2)  # six articles: four shards
+    monkeypatch.setattr(search_index, "MIN_BUCKETS", 256)
     build_site(config)
     encoded = []
     original = search_index.encode_shard
     monkeypatch.setattr(search_index, "encode_shard", lambda *args: encoded.append(args) or original(*args))
+    index = config.dir("site") / "search/index"
+    inodes = {path.name: path.stat().st_ino for path in index.glob("*.bin")}
     path = config.dir("content") / "english.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n新加的一句话。\n", encoding="utf-8")
     build_site(config)
-    assert len(encoded) == 1 and len(encoded[0][0]) <= 2
+    assert len(encoded) == 1 and len(encoded[0][0]) <= 2  # the one shard of english.md
+    rewritten = [name for name, inode in inodes.items() if (index / name).stat().st_ino != inode]
+    assert 0 < len(rewritten) < len(inodes) // 2  # only the bucket files of the n-grams that changed
     reader = IndexReader(config.dir("site") / "search/index")
     assert reader.search("新加的一句", 0) == ["english"]
 
