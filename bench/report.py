@@ -52,11 +52,35 @@ class Report:
         return rows[0].median if rows else None
 
 
+# Sections other benchmarks write into the same file (bench/search.py), kept when this one writes it again.
+KEPT_SECTIONS = ("## Search engines",)
+
+
 def write_report(path: Path, report: Report) -> None:
     sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
                 method(report)]
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    sections += [section for heading in KEPT_SECTIONS if (section := section_of(old, heading))]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+
+
+def section_of(text: str, heading: str) -> str:
+    """The section of `text` under the `## ` heading `heading`, up to the next one ("" if none)."""
+    start = text.find("\n" + heading + "\n")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    return text[start + 1:end if end >= 0 else len(text)].strip()
+
+
+def put_section(path: Path, heading: str, body: str) -> None:
+    """Write `body` under `heading` in the file at `path`, in place of that section or at the end."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old = section_of(text, heading)
+    new = heading + "\n\n" + body.strip()
+    text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def header(report: Report) -> str:

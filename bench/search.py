@@ -36,6 +36,7 @@ sys.path[1:1] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from bench.corpus import write_content_corpus  # noqa: E402
 from bench.measure import measure  # noqa: E402
 from bench.projects import BENCH_SETTINGS, OUT, SHIPPED_SETTINGS, ours  # noqa: E402
+from bench.report import put_section  # noqa: E402
 from bench.run import newest_article, restored  # noqa: E402
 from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.search import brute_force, fold, query_terms  # noqa: E402
@@ -220,12 +221,14 @@ def main() -> None:
     parser.add_argument("--pagefind-max", type=int, default=1000, help="largest size Pagefind indexes")
     parser.add_argument("--recall-max", type=int, default=1000, help="largest size recall is measured at")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md",
+                        help="the file whose section 'Search engines' gets the tables")
     args = parser.parse_args()
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    print("| articles | search off, 1 edition | shipped (2 editions, search) | one article edited, shipped "
-          "| index files / MB | page opened kB | query kB median / max | query ms median / max "
-          "| Pagefind on the search-off site | Pagefind files / MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    load = os.getloadavg()[0]
+    lines = ["| articles | search off, 1 edition | shipped (2 editions, search) | one article edited, shipped "
+             "| index files / MB | page opened kB | query kB median / max | query ms median / max "
+             "| Pagefind on the search-off site | Pagefind files / MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
     recalls = []
     with trash_emptied_after():
         for articles in args.articles:
@@ -233,14 +236,25 @@ def main() -> None:
             recalls += [(articles, row["queries"], engine, row[engine]) for engine in ("ours", "pagefind") if engine in row]
             pagefind_cells = ("{pagefind_s:.1f} s, {pagefind_mb:.0f} MB | {pagefind_files} / {pagefind_index_mb:.0f}"
                               .format(**row) if "pagefind_s" in row else "not run | not run")
-            print(("| {articles:,} | {off_s:.1f} s, {off_mb:.0f} MB | {shipped_s:.1f} s, {shipped_mb:.0f} MB "
-                   "| {edit_s:.2f} s | {index_files} / {index_mb:.1f} | {first_kb:.0f} | {query_kb:.0f} / {query_kb_max:.0f} "
-                   "| {query_ms:.0f} / {query_ms_max:.0f} | ").format(**row) + pagefind_cells + " |", flush=True)
-    print("\n| articles | queries | engine | recall | precision | queries missing an article | queries with a non-match |")
-    print("|---:|---:|---|---:|---:|---:|---:|")
-    for articles, queries, engine, result in recalls:
-        print(f"| {articles:,} | {queries} | {engine} | {result['recall']:.1%} | {result['precision']:.1%} "
-              f"| {result['missing']} | {result['extra']} |")
+            lines.append(("| {articles:,} | {off_s:.1f} s, {off_mb:.0f} MB | {shipped_s:.1f} s, {shipped_mb:.0f} MB "
+                          "| {edit_s:.2f} s | {index_files} / {index_mb:.1f} | {first_kb:.0f} | {query_kb:.0f} / "
+                          "{query_kb_max:.0f} | {query_ms:.0f} / {query_ms_max:.0f} | ").format(**row)
+                         + pagefind_cells + " |")
+            print(lines[-1], flush=True)
+    lines += ["", "| articles | queries | engine | recall | precision | queries missing an article "
+              "| queries with a non-match |", "|---:|---:|---|---:|---:|---:|---:|"]
+    lines += [f"| {articles:,} | {queries} | {engine} | {result['recall']:.1%} | {result['precision']:.1%} "
+              f"| {result['missing']} | {result['extra']} |" for articles, queries, engine, result in recalls]
+    print("\n".join(lines[-len(recalls) - 3:]), flush=True)
+    command = "python bench/search.py " + " ".join(sys.argv[1:])
+    intro = (f"`{command.strip()}` (2 cores; load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at "
+             "the end, from other work on the machine: read the times as upper bounds). Wall time and peak RSS "
+             "summed over the process tree of one run each; bytes are uncompressed (a plain static server); a query "
+             "is timed from submitting the form to the results shown, after the index has loaded. Recall and "
+             "precision against a brute-force scan of the Simplified article pages; Pagefind queried as this "
+             "project's search page used to query it.")
+    put_section(args.output, "## Search engines", intro + "\n\n" + "\n".join(lines))
+    print(f"wrote the section 'Search engines' of {args.output}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 import { SearchIndex, filterSets, firstMatch, foldTable, queryTerms } from "./search-core.js";
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10; // results shown at once: each fetches its text file (about 8 kB) for the excerpt
 const DEBOUNCE_MS = 250;
 const BEFORE = 30; // characters of an excerpt before the first match
 const LENGTH = 110; // characters of an excerpt in all

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO, built, make_project, snapshot
 from digest import search_index
+from digest.search_encode import fold_all
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.links import check_links
@@ -42,6 +43,13 @@ def test_folding_joins_scripts_widths_and_cases_and_drops_whitespace_inside_chin
     assert fold("Hello \n World") == "hello world"
     assert fold(" a\x00b ") == "ab"
     assert query_terms("黨建　网格 党建 ") == ["党建", "网格"]
+
+
+@given(st.lists(st.text(alphabet="党黨組a B１Ｚ 　\t\n\x00\x01x9,。𠮷\u2003", max_size=12), min_size=1, max_size=6))
+def test_the_index_folds_as_the_query_does(texts):
+    """The build folds all segments at once with numpy; a query is folded by `fold` (and the browser's twin)."""
+    points, offsets = fold_all(texts)
+    assert ["".join(map(chr, points[offsets[i]:offsets[i + 1]])) for i in range(len(texts))] == list(map(fold, texts))
 
 
 # ------------------------------------------------------------------ the contract ---------
