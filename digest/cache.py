@@ -227,10 +227,12 @@ class BuildCache:
             self.set("outputs_key", key)
 
     # ------------------------------------------------------------------ search index shards
-    def search_shard(self, shard: int) -> tuple[str, bytes] | None:
-        """The key and pieces kept for `shard`."""
-        row = self.db.execute("SELECT key, pieces FROM search_shards WHERE shard = ?", (shard,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def search_shard_keys(self) -> dict[int, str]:
+        return dict(self.db.execute("SELECT shard, key FROM search_shards"))
+
+    def search_shard(self, shard: int) -> bytes:
+        """The pieces kept for `shard`."""
+        return self.db.execute("SELECT pieces FROM search_shards WHERE shard = ?", (shard,)).fetchone()[0]
 
     def save_search_shards(self, fresh: Mapping[int, tuple[str, bytes]], shards: int) -> None:
         """Keep the shards encoded anew, and forget those past the `shards` the index has now."""

@@ -28,7 +28,7 @@ from digest.editions import Edition, TextConverter, editions_of, text_converter
 from digest.errors import DigestError
 from digest.fragments import FragmentCache
 from digest.parallel import chunked, ordered_map
-from digest.search import fold_asset, own_segments, read_text_file, text_file
+from digest.search import fold_asset, own_segments, text_file
 from digest.search_index import INDEX_FOLDER, Indexed, write_index
 from digest.replan import Plan, plan_pages
 from digest.site import Page
@@ -276,7 +276,8 @@ def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int |
     with staging_folder(site_dir) as staging:
         render_outputs(work, outputs, staging, jobs, besides)
         if work.config["search"]:  # built in the staging folder: a failure leaves site/ as it was
-            index_search(indexed_articles(outputs), len(work.editions), [staging], staging / INDEX_FOLDER, cache)
+            write_index(indexed_articles(outputs), len(work.editions), [staging], staging / INDEX_FOLDER, cache,
+                         jobs=jobs)
     return len(outputs)
 
 
@@ -305,8 +306,8 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         articles = indexed_articles(outputs) if reindex else []
         changed_only = False
         if reindex and not search_later:
-            changed_only = index_search(articles, len(work.editions), [staging, site_dir], new_index, cache,
-                                   site_dir / INDEX_FOLDER)
+            changed_only = write_index(articles, len(work.editions), [staging, site_dir], new_index, cache,
+                                        site_dir / INDEX_FOLDER, jobs=jobs)
         differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
         cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
         set_stale_search(cache, articles if reindex and search_later else None)
@@ -343,7 +344,7 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
     shutil.rmtree(new, ignore_errors=True)
     articles = [Indexed(slug, rank, tuple(tags), source, tuple(texts), tuple(prints))
                 for slug, rank, tags, source, texts, prints in json.loads(saved)]
-    changed_only = index_search(articles, len(editions_of(config.data)), [site_dir], new, cache,
+    changed_only = write_index(articles, len(editions_of(config.data)), [site_dir], new, cache,
                                 site_dir / INDEX_FOLDER, cancelled)
     if changed_only is None:
         shutil.rmtree(new, ignore_errors=True)
@@ -365,20 +366,6 @@ def indexed_articles(outputs: list[Output]) -> list[Indexed]:
         articles.append(Indexed(slug, rank, tuple(tag.name for tag in entry.tags), entry.source.name,
                                 tuple(output.path for output in files), tuple(output.fingerprint for output in files)))
     return articles
-
-
-def index_search(articles: list[Indexed], editions: int, sources: list[Path], target: Path,
-                 cache: BuildCache | None, current: Path | None = None,
-                 cancelled: Callable[[], bool] = lambda: False) -> bool | None:
-    """The search index of `articles`, their text files each read from the first of `sources`
-    that has it, into the folder `target`: only the files changed from the index in `current`
-    (True), or all (False); None if `cancelled()` turned true first."""
-
-    def read(path: str) -> list[tuple[int, str]]:
-        folder = next(folder for folder in sources if (folder / path).is_file())
-        return read_text_file((folder / path).read_bytes())
-
-    return write_index(articles, editions, read, target, cache, current, cancelled)
 
 
 def put_index(new: Path, current: Path, changed_only: bool) -> None:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.cache import BuildCache, code_version
+from digest.parallel import ordered_results
+from digest.search import read_text_file
 from digest.search_encode import encode_shard, varint
 
 SHARD_ARTICLES = 256  # articles per shard, about: an edit re-encodes one shard
@@ -78,11 +80,12 @@ def shard_key(members: list[Indexed], buckets: int, editions: int) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_index(articles: list[Indexed], editions: int, read: Callable[[str], list[tuple[int, str]]],
-                target: Path, cache: BuildCache | None, current: Path | None = None,
-                cancelled: Callable[[], bool] = lambda: False) -> bool | None:
-    """Write the index of `articles` (site order) into `target` (a new folder); `read(path)` gives
-    a text file's segments. Shards whose key the cache has are not encoded again. With `current`
+def write_index(articles: list[Indexed], editions: int, sources: list[Path], target: Path, cache: BuildCache | None,
+                current: Path | None = None, cancelled: Callable[[], bool] = lambda: False,
+                jobs: int | None = None) -> bool | None:
+    """Write the index of `articles` (site order) into `target` (a new folder), their text files
+    each read from the first of `sources` that has it. Shards whose key the cache has are not
+    encoded again; the others are, in `jobs` processes when there are several. With `current`
     (the index as it is) laid out alike, only the files that change are written, each bucket
     file from the current one with the changed shards' pieces put in: True then (the caller moves
     them over), False for a whole index (the caller replaces the folder), None if `cancelled()`
@@ -98,24 +101,29 @@ def write_index(articles: list[Indexed], editions: int, read: Callable[[str], li
     pieces: list[dict[int, bytes] | None] = []
     fresh: dict[int, tuple[str, bytes]] = {}
     changed: set[int] = set()
-    for number, group in enumerate(members):
-        if cancelled():
+    kept = cache.search_shard_keys() if cache else {}
+    keys = [shard_key(group, buckets, editions) for group in members]
+    stale = [number for number, key in enumerate(keys) if kept.get(number) != key]
+    tasks = [ShardTask([article.texts for article in members[number]], sources, editions, buckets) for number in stale]
+    encoded = {}
+    for number, new in zip(stale, ordered_results(encode_task, tasks, jobs, parallel_from=2, chunksize=1)):
+        if cancelled():  # the preview's next save: the workers stop after their shard
             return None
-        key = shard_key(group, buckets, editions)
-        saved = cache.search_shard(number) if cache else None
-        if saved is not None and saved[0] == key:
-            pieces.append(None if partial else pickle.loads(saved[1]))
+        encoded[number] = new
+    for number in range(shards):
+        if number not in encoded:
+            pieces.append(None if partial else pickle.loads(cache.search_shard(number)))
             continue
-        new = encode_shard([[read(path) for path in article.texts] for article in group], editions, buckets)
-        fresh[number] = (key, pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
-        old = pickle.loads(saved[1]) if partial and saved is not None else None
+        new = encoded[number]
+        fresh[number] = (keys[number], pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
+        old = pickle.loads(cache.search_shard(number)) if partial and number in kept else None
         if old is None:
             partial = False
         else:
             changed |= {bucket for bucket in old.keys() | new.keys() if old.get(bucket) != new.get(bucket)}
         pieces.append(new)
     if not partial and any(shard is None for shard in pieces):  # a shard's old pieces are missing after all
-        pieces = [shard if shard is not None else pickle.loads(cache.search_shard(number)[1])
+        pieces = [shard if shard is not None else pickle.loads(cache.search_shard(number))
                   for number, shard in enumerate(pieces)]
     target.mkdir(parents=True, exist_ok=True)
     if partial:
@@ -129,6 +137,24 @@ def write_index(articles: list[Indexed], editions: int, read: Callable[[str], li
     if cache:
         cache.save_search_shards(fresh, shards)
     return partial
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One shard to encode: each article's text file in each edition, where to find them, and the layout."""
+
+    texts: list[tuple[str, ...]]
+    sources: list[Path]
+    editions: int
+    buckets: int
+
+
+def encode_task(task: ShardTask) -> dict[int, bytes]:
+    def read(path: str) -> list[tuple[int, str]]:
+        folder = next(folder for folder in task.sources if (folder / path).is_file())
+        return read_text_file((folder / path).read_bytes())
+
+    return encode_shard([[read(path) for path in paths] for paths in task.texts], task.editions, task.buckets)
 
 
 def laid_out_alike(current: Path | None, buckets: int, editions: int, shards: int) -> bool:
