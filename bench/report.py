@@ -233,7 +233,7 @@ def method(report: Report) -> str:
         "a save to the reloaded page in a browser is `bench/reload.py`'s.",
         "- **Time**: wall time of the subprocess, from start to exit (interpreter start-up included).",
         "- **Peak RSS**: a thread samples every 20 ms the RSS of the process and all its descendants (worker "
-        "processes, Pagefind) with psutil, adding them up, and keeps the largest sum; the list of descendants is "
+        "processes) with psutil, adding them up, and keeps the largest sum; the list of descendants is "
         "refreshed every 0.1 s, so a child that lives less than that may be missed. Pages shared between "
         "processes (a forked worker's copy of its parent) count once per process, so the sum can overstate. "
         "**Peak PSS**: the same, with each process's proportional set size (psutil's `memory_full_info`: a "

@@ -23,7 +23,7 @@ from digest.render import build_site
 S2TWP = opencc.OpenCC("s2twp.json")
 TAG_RE = re.compile(r"<[^>]*>")
 BODY_RE = re.compile(r'<div class="article-body">(.*?)</div>', re.S)
-SKIPPED = ("pagefind/", "static/", "zh-hant/")
+SKIPPED = ("static/", "zh-hant/")
 
 
 @pytest.fixture(scope="module")

@@ -327,7 +327,7 @@ def test_a_template_or_setting_change_rebuilds_everything(tmp_path):
 
 
 def test_parallel_and_single_process_builds_are_byte_identical(tmp_path):
-    config = project_config(tmp_path)  # search off: Pagefind runs once per edition either way
+    config = project_config(tmp_path)  # search off: the pages are what this compares
     write_content_corpus(config.dir("content"), 150)  # enough for worker processes to be used
     assert clean_full_build(config, tmp_path / "parallel", jobs=2) == clean_full_build(config, tmp_path / "serial")
 
