@@ -53,12 +53,26 @@ class Report:
         return rows[0].median if rows else None
 
 
+# Sections other benchmarks write into the same file (bench/search.py), kept when this one writes it again.
+KEPT_SECTIONS = (CLEANING_HEADING, "## Search engines")
+
+
 def write_report(path: Path, report: Report) -> None:
-    kept = section_of(path.read_text(encoding="utf-8"), CLEANING_HEADING) if path.exists() else None
     sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
-                method(report), *([kept] if kept else [])]
+                method(report)]
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    sections += [section for heading in KEPT_SECTIONS if (section := section_of(old, heading))]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+
+
+def put_section(path: Path, heading: str, body: str) -> None:
+    """Write `body` under `heading` in the file at `path`, in place of that section or at the end."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old = section_of(text, heading)
+    new = heading + "\n\n" + body.strip()
+    text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def header(report: Report) -> str:
@@ -211,7 +225,7 @@ def method(report: Report) -> str:
         "a save to the reloaded page in a browser is `bench/reload.py`'s.",
         "- **Time**: wall time of the subprocess, from start to exit (interpreter start-up included).",
         "- **Peak RSS**: a thread samples every 20 ms the RSS of the process and all its descendants (worker "
-        "processes, Pagefind) with psutil, adding them up, and keeps the largest sum; the list of descendants is "
+        "processes) with psutil, adding them up, and keeps the largest sum; the list of descendants is "
         "refreshed every 0.1 s, so a child that lives less than that may be missed. Pages shared between "
         "processes (a forked worker's copy of its parent) count once per process, so the sum can overstate. "
         "**Peak PSS**: the same, with each process's proportional set size (psutil's `memory_full_info`: a "

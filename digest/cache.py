@@ -6,6 +6,7 @@ One SQLite file, `<paths.cache>/build.sqlite` (`.digest-cache/` by default), hol
 - `bodies`: digest -> the article's HTML body and references, read only when a page needs them;
 - `outputs`: site path -> the fingerprint of everything its page was rendered from;
 - `slugs`: text (and fallback) -> its slug made by this code, so that pypinyin is loaded only for new text;
+- `search_shards`: each search index shard's key and encoded pieces (see digest.search_index);
 - `state`: the key the outputs were built under, and whether the search index is stale.
 
 Beside it, `plan.pickle` holds the last site plan made from scratch (see digest.replan), which a
@@ -40,12 +41,13 @@ CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, size INTEGER, mtime_n
 CREATE TABLE IF NOT EXISTS articles (digest TEXT PRIMARY KEY, article BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_shards (shard INTEGER PRIMARY KEY, key TEXT NOT NULL, pieces BLOB NOT NULL);
 """
 PLAN_FILE = "plan.pickle"
 _INHERITED: list[sqlite3.Connection] = []  # connections a forked process got from its parent
 
 # The libraries whose output ends up in the site: a new version of one means a new build.
-LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "OpenCC", "pypinyin", "pagefind")
+LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "OpenCC", "pypinyin", "numpy")
 
 
 @lru_cache(maxsize=None)
@@ -223,6 +225,21 @@ class BuildCache:
             self.db.executemany("DELETE FROM outputs WHERE path = ?", [(path,) for path in removed])
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", sorted(changed.items()))
             self.set("outputs_key", key)
+
+    # ------------------------------------------------------------------ search index shards
+    def search_shard_keys(self) -> dict[int, str]:
+        return dict(self.db.execute("SELECT shard, key FROM search_shards"))
+
+    def search_shard(self, shard: int) -> bytes:
+        """The pieces kept for `shard`."""
+        return self.db.execute("SELECT pieces FROM search_shards WHERE shard = ?", (shard,)).fetchone()[0]
+
+    def save_search_shards(self, fresh: Mapping[int, tuple[str, bytes]], shards: int) -> None:
+        """Keep the shards encoded anew, and forget those past the `shards` the index has now."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO search_shards VALUES (?, ?, ?)",
+                                [(shard, key, pieces) for shard, (key, pieces) in sorted(fresh.items())])
+            self.db.execute("DELETE FROM search_shards WHERE shard >= ?", (shards,))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -29,7 +29,8 @@ from digest.fragments import FragmentCache
 from digest.lock import project_lock
 from digest.issues import load_issues
 from digest.parallel import chunked, ordered_map
-from digest.search import index_folder, index_site, script_map_asset, search_index_stats
+from digest.search import fold_asset, own_segments, text_file
+from digest.search_index import INDEX_FOLDER, Indexed, write_index
 from digest.replan import Plan, plan_pages
 from digest.site import Page
 from digest.site_folder import (MARKER, MARKER_TEXT, check_site_setting, claim_site, clear_leftovers, move_into,
@@ -43,7 +44,7 @@ ROOT_ONLY = frozenset({"sitemap", "robots", "file"})
 RESAVE_AFTER = 20  # articles edited since the saved plan: at 10,000, each costs about 15 ms to swap in, the save 0.3 s
 
 # The search page's script in static/: copied only when search is on.
-SEARCH_STATIC = ("search.js",)
+SEARCH_STATIC = ("search.js", "search-core.js")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class Output:
     page: Page | None = None
     edition: int = 0
     data: Callable[[], bytes] | None = None
-    searchable: bool = False
+    searchable: bool = False  # an article page, whose search text file is written with it
+    search_text: bool = False  # that file: in the plan (for its fingerprint), written by its page
 
 
 @dataclass
@@ -146,7 +148,7 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
         articles = [article for article in everything if drafts or not article.draft]
         if not articles and not allow_empty:
             raise nothing_to_publish(config.dir("content"), listed.get(config.dir("content"), []))
-        if not articles:  # nothing to search (and Pagefind refuses to write an empty index)
+        if not articles:  # nothing to search
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
         editions = editions_of(config.data)
@@ -163,18 +165,17 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
     besides = None if memory else keep
     with template_errors(config.dir("templates")):
         if known is None:
-            rendered = written = write_all(work, outputs, site_dir, jobs, besides)
+            rendered = written = write_all(work, outputs, site_dir, jobs, cache, besides)
             removed = 0
-            set_stale_search(cache, [])
+            set_stale_search(cache, None)
             cache.save_outputs(key, {output.path: output.fingerprint for output in outputs})
         else:
             rendered, written, removed = update(work, outputs, known, cache, key, site_dir, jobs, search_later,
                                                 besides)
     if keep and memory:
         keep()
-    indexes = [search_index_stats(site_dir / edition.path) for edition in editions] if config["search"] else []
-    files = len(outputs) + sum(index.files for index in indexes)
-    indexed = sum(index.pages for index in indexes) if config["search"] else None
+    files = len(outputs) + (index_files(site_dir) if config["search"] else 0)
+    indexed = len(articles) if config["search"] else None
     page_count = sum(1 for output in outputs if output.page is not None)
     report = BuildReport(len(articles), page_count, files, site_dir, indexed, rendered, written, removed,
                          drafts_left_out=len(everything) - len(articles))
@@ -247,18 +248,23 @@ def stat_of(entry: os.DirEntry) -> os.stat_result:
 
 
 def plan_outputs(plan: Plan, editions: list[Edition], config: Config) -> list[Output]:
-    """Every file of the site with its fingerprint: the pages in each edition, the search page's
-    script table, the static files, the marker of a site folder the build made; two files for
-    one path are an error."""
+    """Every file of the site with its fingerprint: the pages in each edition (with search, each
+    article's search text file), the search fold table, the static files, the marker of a site
+    folder the build made; two files for one path are an error. The search index itself is made
+    after them (see `index_search`)."""
+    search = config["search"]
     outputs = []
     for number, edition in enumerate(editions):
-        outputs += [Output(edition.path + page.path, fingerprint, page, number, searchable=page.route.kind == "article")
-                    for page, fingerprint in zip(plan.pages, plan.prints)
-                    if not (edition.path and page.route.kind in ROOT_ONLY)]
-        if config["search"]:
-            conversion = edition.convert or config["script"]
-            outputs.append(Output(edition.path + Route("search_map").path, f"script-map {conversion}",
-                                  data=partial(script_map_asset, conversion)))
+        for page, fingerprint in zip(plan.pages, plan.prints):
+            if edition.path and page.route.kind in ROOT_ONLY:
+                continue
+            searchable = search and page.route.kind == "article"
+            outputs.append(Output(edition.path + page.path, fingerprint, page, number, searchable=searchable))
+            if searchable:
+                outputs.append(Output(edition.path + Route("search_text", page.route.key).path, fingerprint, page,
+                                      number, search_text=True))
+    if search:
+        outputs.append(Output(Route("search_fold").path, "search-fold", data=fold_asset))
     outputs += static_outputs(config.dir("static"), leave_out=() if config["search"] else SEARCH_STATIC)
     marker = MARKER_TEXT.encode("utf-8")  # kept in the record like any file, so no build removes it
     outputs.append(Output(MARKER, hash_bytes(marker), data=partial(bytes, marker)))
@@ -305,15 +311,15 @@ def build_key(config: Config, drafts: bool) -> str:
     return hash_text(*parts)
 
 
-def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int | None,
+def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int | None, cache: BuildCache,
               besides: Callable[[], Any] | None = None) -> int:
     """The whole site into a new folder, which replaces site/ once everything, search included, is
     written; `besides()` runs once meanwhile (see `render_outputs`)."""
     with staging_folder(site_dir, staging_area(work.config)) as staging:
         render_outputs(work, outputs, staging, jobs, besides)
-        if work.config["search"]:
-            for edition in work.editions:  # built in the staging folder: a failure leaves site/ as it was
-                index_site(staging / edition.path)
+        if work.config["search"]:  # built in the staging folder: a failure leaves site/ as it was
+            write_index(indexed_articles(outputs), len(work.editions), [staging], staging / INDEX_FOLDER, cache,
+                         jobs=jobs)
     return len(outputs)
 
 
@@ -328,74 +334,102 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
     changed = [output for output in outputs if known.get(output.path) != output.fingerprint]
     planned = {output.path for output in outputs}
     stale = sorted(path for path in known if path not in planned)
-    editions = stale_search(cache) | {number for number, edition in enumerate(work.editions) if (
-        any(output.searchable and output.edition == number for output in changed)
-        or any(path.startswith(edition.path + Route("article", "").location) for path in stale))}
-    editions = sorted(editions) if work.config["search"] else []
-    if not (changed or stale or editions):
+    text_folders = tuple(edition.path + Route("search_text", "").location.removesuffix(".json")
+                         for edition in work.editions)
+    reindex = work.config["search"] and (stale_search(cache) or any(output.search_text for output in changed)
+                                         or any(path.startswith(text_folders) for path in stale))
+    if not (changed or stale or reindex):
         if besides:
             besides()
         return 0, 0, 0
     area = staging_area(work.config)
     with staging_folder(site_dir, area, swap=False) as staging:
         render_outputs(work, changed, staging, jobs, besides)
-        for number in [] if search_later else editions:
-            searchable = [output.path for output in outputs if output.searchable and output.edition == number]
-            view = staging / f".search-{number}"
-            link_files(searchable, [staging, site_dir], view, strip=work.editions[number].path)
-            index_site(view, staging / f".pagefind-{number}")
+        new_index = staging / ".search-index"
+        articles = indexed_articles(outputs) if reindex else []
+        changed_only = False
+        if reindex and not search_later:
+            changed_only = write_index(articles, len(work.editions), [staging, site_dir], new_index, cache,
+                                        site_dir / INDEX_FOLDER, jobs=jobs)
         differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
         cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
-        set_stale_search(cache, editions if search_later else [])
+        set_stale_search(cache, articles if reindex and search_later else None)
         move_into(staging, site_dir, differ)
-        for number in [] if search_later else editions:
-            replace_folder(index_folder(site_dir / work.editions[number].path), staging / f".pagefind-{number}", area)
+        if new_index.is_dir():
+            put_index(new_index, site_dir / INDEX_FOLDER, changed_only, area)
     remove_files(site_dir, stale)
     cache.update_outputs(key, {output.path: output.fingerprint for output in changed}, stale)
     return len(changed), len(differ), len(stale)
 
 
-STALE_SEARCH = "stale_search"  # cache state: the editions (by number) whose index a build left to finish_search
+# Cache state: the articles to index (as JSON) when a build left the search index to finish_search.
+STALE_SEARCH = "stale_search"
 
 
-def stale_search(cache: BuildCache) -> set[int]:
-    return {int(number) for number in (cache.get(STALE_SEARCH) or "").split(",") if number}
+def stale_search(cache: BuildCache) -> bool:
+    return cache.get(STALE_SEARCH) is not None
 
 
-def set_stale_search(cache: BuildCache, editions: list[int]) -> None:
-    cache.set(STALE_SEARCH, ",".join(map(str, editions)) or None)
+def set_stale_search(cache: BuildCache, articles: list[Indexed] | None) -> None:
+    cache.set(STALE_SEARCH, None if articles is None else json.dumps([list(asdict(article).values())
+                                                                      for article in articles], ensure_ascii=False))
 
 
 def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False) -> int:
-    """Index search again, in site/ itself, in the editions a `search_later` build left; how many.
-    When `cancelled()` turns true the rest is left for the next call."""
+    """Index search again, in site/ itself, if a `search_later` build left it; 1 if it did, else 0.
+    When `cancelled()` turns true it is left for the next call."""
     with project_lock(config.dir("cache")):
         cache = BuildCache(config.dir("cache"))
-        editions = editions_of(config.data)
-        stale = sorted(stale_search(cache))
+        saved = cache.get(STALE_SEARCH)
+        if saved is None:
+            return 0
+        site_dir = config.dir("site")
         area = staging_area(config)
-        for done, number in enumerate(stale):
-            edition_dir = config.dir("site") / editions[number].path
-            new = new_folder(area, "pagefind-")
-            if index_site(edition_dir, new / "pagefind", cancelled) is None:
-                shutil.rmtree(new)
-                set_stale_search(cache, stale[done:])
-                return done
-            replace_folder(index_folder(edition_dir), new / "pagefind", area)
-            shutil.rmtree(new)
-        tidy(area)
-        set_stale_search(cache, [])
-        return len(stale)
+        folder = new_folder(area, "search-")
+        articles = [Indexed(slug, rank, tuple(tags), source, tuple(texts), tuple(prints))
+                    for slug, rank, tags, source, texts, prints in json.loads(saved)]
+        try:
+            changed_only = write_index(articles, len(editions_of(config.data)), [site_dir], folder / "index", cache,
+                                        site_dir / INDEX_FOLDER, cancelled)
+            if changed_only is None:
+                return 0
+            put_index(folder / "index", site_dir / INDEX_FOLDER, changed_only, area)
+            set_stale_search(cache, None)
+            return 1
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            tidy(area)
 
 
-def link_files(paths: list[str], sources: list[Path], target: Path, strip: str = "") -> None:
-    """A folder of hard links to the files at `paths`, each from the first of `sources` that has
-    it, at its path less the prefix `strip`: an edition's pages as they will be, for Pagefind."""
-    for path in paths:
-        source = next(folder / path for folder in sources if (folder / path).exists())
-        link = target / path.removeprefix(strip)
-        link.parent.mkdir(parents=True, exist_ok=True)
-        os.link(source, link)
+def indexed_articles(outputs: list[Output]) -> list[Indexed]:
+    """The articles whose search text files are among `outputs`, in site order."""
+    texts: dict[str, list[Output]] = {}
+    for output in outputs:
+        if output.search_text:
+            texts.setdefault(output.page.route.key, []).append(output)
+    articles = []
+    for rank, (slug, files) in enumerate(texts.items()):  # the plan's article pages are in site order
+        entry = files[0].page.context["entry"]
+        articles.append(Indexed(slug, rank, tuple(tag.name for tag in entry.tags), entry.source.name,
+                                tuple(output.path for output in files), tuple(output.fingerprint for output in files)))
+    return articles
+
+
+def put_index(new: Path, current: Path, changed_only: bool, area: Path) -> None:
+    """The index made in `new` into `current`: file by file (only the changed ones), or the whole
+    folder (the old one put aside in the staging `area`)."""
+    if not changed_only:
+        replace_folder(current, new, area)
+        return
+    for path in sorted(new.iterdir()):
+        os.replace(path, current / path.name)
+    new.rmdir()
+
+
+def index_files(site_dir: Path) -> int:
+    """How many files the search index has."""
+    folder = site_dir / INDEX_FOLDER
+    return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
 
 
 def make_environment(config: Config, edition: Edition | None = None,
@@ -463,6 +497,13 @@ class Renderer:
             text = INVISIBLE_RE.sub("", text)
         return text.encode("utf-8")
 
+    def search_text(self, output: Output) -> bytes:
+        """The search text file of the article page `output`, just rendered: its texts are in the
+        converter's cache."""
+        entry = output.page.context["entry"]
+        convert = self._converters[output.edition]
+        return text_file(entry, own_segments(entry, convert), convert)
+
     def __getstate__(self) -> dict[str, Any]:  # a worker process makes its own environments
         return {**self.__dict__, "_environments": {}, "_converters": {}}
 
@@ -517,8 +558,16 @@ def write_chunk(outputs: list[Output]) -> None:
     work, target = _worker
     with template_errors(work.config.dir("templates")):
         for output in outputs:
+            if output.search_text:
+                continue  # written with its page, below
             with open(os.path.join(target, output.path), "wb") as file:
                 file.write(work.data(output))
+            if output.searchable:
+                route = Route("search_text", output.page.route.key)
+                path = os.path.join(target, work.editions[output.edition].path + route.path)
+                os.makedirs(os.path.dirname(path), exist_ok=True)  # its chunk may be handed out before the folder's
+                with open(path, "wb") as file:
+                    file.write(work.search_text(output))
 
 
 def make_folders(target: Path, outputs: list[Output], made: set[str]) -> None:

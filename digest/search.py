@@ -1,125 +1,194 @@
-"""Site search: a Pagefind index of the article pages, and the table that converts queries to the site's script.
+"""Site search, the text side: what an article shows as its own, and the folding both the build and
+the browser apply to it and to a query, so that a substring match ignores script and width.
 
-Pagefind (the extended build, which segments Chinese into words) indexes the built article pages and
-writes its bundle into `pagefind/`; the search page's script (static/search.js) loads it with
-Pagefind's JS API. Only the article pages are given to Pagefind, and in them only the element marked
-`data-pagefind-body`, so list and tag pages never show up as results.
+An article's own text is its title, the text of its body and references, its authors, source and
+tags, as the edition shows them (each text node converted as the page converts it), never the
+navigation, the table of contents or the titles of related articles. Each piece is a *segment*;
+a query term never matches across two segments (nor does a reader's Ctrl+F across two blocks).
 
-Queries are typed in either script while the articles are in one (`script` in config.yaml), so the
-browser converts a query character by character with a table made here from OpenCC: every CJK
-Unified Ideograph that the conversion changes into one other character.
+Folding, character by character, the same in Python (`fold`) and in static/search-core.js:
+1. a character of the fold table (`digest/data/search_fold.json`) becomes its representative:
+   every Han character that an OpenCC conversion between the scripts turns into one other
+   character is in a class with it (黨 and 党, 著 and 着, 裡 and 里), and the class is represented
+   by one of its Simplified forms; full-width ASCII becomes ASCII, the ideographic space a space,
+   Latin capitals small letters;
+2. control characters are deleted;
+3. a run of whitespace becomes one space between two ASCII letters or digits (`gdp growth`) and
+   is deleted everywhere else (`党建 工作` is `党建工作`, `GDP 增长` is `gdp增长`).
 """
 
 from __future__ import annotations
 
+import html
 import json
-import os
-import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import escape
+
+from digest.config import SCRIPTS
+from digest.editions import TAG_RE, TAG_NAME_RE, TextConverter
 from digest.script import converter
-from digest.errors import DigestError
-from digest.pagefind_order import sort_filters
-from digest.urls import Route
 
-# The candidates for the table: CJK Unified Ideographs, Extension A and the main block.
+FOLD_FILE = Path(__file__).parent / "data" / "search_fold.json"
+# The candidates for the fold table's Han classes: CJK Unified Ideographs, Extension A and the main block.
 CANDIDATES = (range(0x3400, 0x4DC0), range(0x4E00, 0xA000))
+# Whitespace, listed rather than left to each language's `\s` (Python's and JavaScript's differ).
+WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+GAP_RE = re.compile(f"(?<=[0-9a-z])[{WHITESPACE}]+(?=[0-9a-z])")
+SPACE_RE = re.compile(f"[{WHITESPACE}]+")
+GAP_MARK = "\x01"  # a kept gap while the other whitespace is deleted (control characters are gone by then)
 
-# Articles in the target script -> the conversion that brings a query typed in the other script
-# to it. Phrase conversions (s2twp) act on single characters as their plain form (s2tw) does;
-# t2tw and t2hk take Traditional input, so a Simplified query needs s2tw and s2hk.
-QUERY_CONVERSIONS = {
-    "t2s": "t2s", "tw2s": "tw2s", "hk2s": "hk2s",
-    "s2t": "s2t", "s2tw": "s2tw", "s2twp": "s2tw", "s2hk": "s2hk", "t2tw": "s2tw", "t2hk": "s2hk",
-}
-
-CANCEL_POLL_SECONDS = 0.02  # how soon a cancelled indexing stops: the preview's next build waits for it
-
-
-@dataclass(frozen=True)
-class SearchIndex:
-    """What indexing wrote: pages indexed, files in the bundle."""
-
-    pages: int
-    files: int
+# Segment kinds, as the search text file and the index name them.
+TITLE, TEXT, META = 0, 1, 2
+# Inline elements: their text runs on in the block around them. Any other tag ends a segment.
+INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
+                    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "del",
+                    "ins", "wbr"})
+UNCONVERTED = frozenset({"code", "pre"})  # the editions leave their text as written (digest.editions)
 
 
-@lru_cache(maxsize=None)
-def script_map(conversion: str) -> dict[str, str]:
-    """character -> converted character, for every candidate the OpenCC `conversion` changes into
-    exactly one other character (`黨` -> `党` with t2s); characters left alone are not listed."""
-    convert = converter(conversion).convert
+def fold_classes() -> dict[str, str]:
+    """character -> its class's representative, from OpenCC (slow: the build reads FOLD_FILE, which
+    this made; a test checks the two agree). Classes join each candidate with every single character
+    a conversion between the configured scripts turns it into; the representative is the smallest
+    member that t2s leaves alone, so mostly the Simplified form."""
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for script in SCRIPTS:
+        convert = converter(script).convert
+        for block in CANDIDATES:
+            for code in block:
+                char = chr(code)
+                other = convert(char)
+                if other != char and len(other) == 1:
+                    one, two = sorted((root(char), root(other)))
+                    if one != two:
+                        parent[two] = one
+    t2s = converter("t2s").convert
+    members: dict[str, list[str]] = {}
+    for char in parent:
+        members.setdefault(root(char), []).append(char)
+    for char in list(members):
+        members[char].append(char)
     table = {}
-    for block in CANDIDATES:
-        for code in block:
-            char = chr(code)
-            converted = convert(char)
-            if converted != char and len(converted) == 1:
-                table[char] = converted
-    return table
+    for group in members.values():
+        simplified = sorted(char for char in group if t2s(char) == char) or sorted(group)
+        table.update({char: simplified[0] for char in group if char != simplified[0]})
+    return dict(sorted(table.items()))
 
 
-def script_map_asset(script: str) -> bytes:
-    """The table as compact JSON for the search page: two strings, `from[i]` becomes `to[i]`.
-    Characters outside the Basic Multilingual Plane occur, so the script reads them by code point."""
-    conversion = QUERY_CONVERSIONS[script]
-    table = script_map(conversion)
-    data = {"conversion": conversion, "from": "".join(table), "to": "".join(table.values())}
+def fold_table_json(table: dict[str, str]) -> bytes:
+    """The table as the browser reads it: `from[i]` folds to `to[i]`, by code point."""
+    data = {"from": "".join(table), "to": "".join(table.values())}
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def index_site(site_dir: Path, output: Path | None = None,
-               cancelled: Callable[[], bool] = lambda: False) -> SearchIndex | None:
-    """Index the article pages of the site built in `site_dir` into `output` (`site_dir/pagefind/`);
-    None if `cancelled()` turned true first (the preview stops indexing when a new save comes in).
-
-    Runs the Pagefind binary that the `pagefind[extended]` wheel ships, as `python -m pagefind`
-    would, rather than through Pagefind's async Python API: that drives the same binary as a
-    service, answers each request after a 0.1 s poll and cannot start inside a running event loop.
-    Result URLs are the pages' paths from the site root; the search page gives Pagefind the base
-    path (its baseUrl option)."""
-    try:
-        from pagefind.service import get_executable  # the extended binary first, as `python -m pagefind`
-    except ImportError:
-        raise DigestError("search needs Pagefind: pip install -r requirements.txt "
-                          "(or set `search: false` in config.yaml)") from None
-    binary = get_executable()
-    if binary is None:
-        raise DigestError("search needs the Pagefind binary: pip install -r requirements.txt")
-    output = output or index_folder(site_dir)
-    command = [str(binary), "--site", str(site_dir), "--output-path", str(output),
-               "--glob", Route("article", "*").path, "--silent"]  # articles/*/index.html
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise DigestError(f"search index: cannot run Pagefind ({binary}): {exc}") from None
-    while True:
-        try:
-            stdout, stderr = process.communicate(timeout=CANCEL_POLL_SECONDS)
-            break
-        except subprocess.TimeoutExpired:
-            if cancelled():
-                process.kill()
-                process.communicate()
-                return None
-    if process.returncode != 0 or not (output / "pagefind.js").is_file():
-        message = (stderr.strip() or stdout.strip() or f"exit status {process.returncode}")
-        raise DigestError(f"search index: Pagefind failed: {message}")
-    sort_filters(output)  # Pagefind 1.5.2 writes its filters in random order; see digest/pagefind_order.py
-    return search_index_stats(site_dir, output)
+@lru_cache(maxsize=1)
+def fold_asset() -> bytes:
+    return FOLD_FILE.read_bytes()
 
 
-def index_folder(site_dir: Path) -> Path:
-    return site_dir / Route("search_index", "").location  # pagefind/
+@lru_cache(maxsize=1)
+def fold_translation() -> dict[int, str | None]:
+    """str.translate's table for steps 1 and 2 of the fold."""
+    data = json.loads(fold_asset())
+    table: dict[int, str | None] = {ord(one): other for one, other in zip(data["from"], data["to"])}
+    table.update({code: chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)})
+    table.update({code: chr(code + 32) for code in range(ord("A"), ord("Z") + 1)})
+    table[0x3000] = " "
+    table.update({code: None for code in [*range(0x20), 0x7F] if CONTROL_RE.match(chr(code))})
+    return table
 
 
-def search_index_stats(site_dir: Path, output: Path | None = None) -> SearchIndex:
-    """Pages and files of the index in `output` (`site_dir/pagefind/`)."""
-    output = output or index_folder(site_dir)
-    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = sum(language["page_count"] for language in entry["languages"].values())
-    return SearchIndex(pages, sum(len(files) for _, _, files in os.walk(output)))
+def fold(text: str) -> str:
+    """`text` folded (see the module's doc)."""
+    text = text.translate(fold_translation())
+    text = GAP_RE.sub(GAP_MARK, text)
+    return SPACE_RE.sub("", text).replace(GAP_MARK, " ")
+
+
+def query_terms(query: str) -> list[str]:
+    """A query's terms: split at whitespace, each folded, empty ones and repeats left out."""
+    terms = [fold(part) for part in SPACE_RE.split(query.translate(fold_translation()))]
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+# ------------------------------------------------------------------ an article's own text --
+
+def own_segments(entry, convert: TextConverter | None) -> list[tuple[int, str]]:
+    """(kind, text) of what the article of `entry` (a digest.site.Entry) shows as its own, in the
+    edition converting with `convert` (None: as written); empty segments left out. Every piece is
+    converted as the article page converts it, so a page just rendered has them all in the
+    converter's cache."""
+    article = entry.article
+    nodes: list[tuple[int, int, str, bool]] = [(TITLE, 0, str(escape(article.title)), True)]
+    block = 0
+    for body in (article.body_html, article.references_html):
+        block = html_nodes(body, nodes, block + 1)
+    meta = ["、".join(article.authors)] if article.authors else []  # one line, as the facts list shows them
+    meta += [entry.source.name, *(tag.name for tag in entry.tags)]
+    nodes += [(META, block + 1 + number, str(escape(text)), True) for number, text in enumerate(meta)]
+    texts = [text for _, _, text, converted in nodes if converted]
+    if convert is not None:
+        texts = convert.texts(texts)
+    converted = iter(texts)
+    segments: dict[tuple[int, int], list[str]] = {}
+    for kind, number, text, convertible in nodes:
+        segments.setdefault((kind, number), []).append(next(converted) if convertible else text)
+    shown = [(kind, html.unescape("".join(parts)).strip()) for (kind, _), parts in segments.items()]
+    return [(kind, text) for kind, text in shown if text]
+
+
+def html_nodes(markup: str, nodes: list[tuple[int, int, str, bool]], block: int) -> int:
+    """Append the text nodes of `markup` (our own safe HTML) as (TEXT, block, text, converted?):
+    a tag other than an inline one starts a new block, `<br>` is a space; the last block's number."""
+    skipping = 0
+    parts = TAG_RE.split(markup)
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            if part:
+                nodes.append((TEXT, block, part, not skipping))
+            continue
+        name_match = TAG_NAME_RE.match(part)
+        name = name_match.group(1).lower() if name_match else ""
+        if name in UNCONVERTED:
+            skipping += -1 if part.startswith("</") else 1
+        if name == "br":
+            nodes.append((TEXT, block, " ", False))
+        elif name not in INLINE:
+            block += 1
+    return block
+
+
+def text_file(entry, segments: list[tuple[int, str]], convert: TextConverter | None) -> bytes:
+    """The search text file of an article in one edition: its date, source and own text as shown,
+    which the search page fetches to show a result (title, source, an excerpt around the match)."""
+    article = entry.article
+    source = str(escape(entry.source.name))
+    data = {"date": article.date.isoformat() if article.date else "",
+            "source": html.unescape(convert.text(source) if convert else source), "segments": segments}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def read_text_file(data: bytes) -> list[tuple[int, str]]:
+    return [(kind, text) for kind, text in json.loads(data)["segments"]]
+
+
+def brute_force(texts: Iterable[str], term: str) -> int:
+    """How many times `term` (folded) occurs in the folded `texts`, overlapping ones counted."""
+    count = 0
+    for text in texts:
+        start = text.find(term)
+        while start >= 0:
+            count += 1
+            start = text.find(term, start + 1)
+    return count

@@ -233,16 +233,16 @@ class Preview:
             self.update_search()
 
     def update_search(self) -> None:
-        """After the tabs have reloaded: the search index of the editions whose articles changed."""
+        """After the tabs have reloaded: the search index, if an article's search text changed."""
         started = time.perf_counter()
         try:
             # A new save stops the indexing: its build comes first, and the index is made after it.
             with project_lock(self.config.dir("cache"), cancelled=self.stopping.is_set):
-                editions = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
+                updated = finish_search(self.config, lambda: self.stopping.is_set() or not self.changes.empty())
         except DigestError as exc:  # the pages are fine; the next build tries the index again
             print(f"error: {exc}", file=sys.stderr, flush=True)
         else:
-            if editions:
+            if updated:
                 print(f"search index updated in {time.perf_counter() - started:.2f} s", flush=True)
 
 

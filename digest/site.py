@@ -121,7 +121,7 @@ def plan_site(articles: list[Article], config: Config, issues: list[Issue] | tup
         *issue_pages(catalog, issues, config["feed_entries"]),
         *term_pages(catalog, size),
         archive_page(catalog),
-        *([Page(Route("search"), "search.html")] if config["search"] else []),
+        *([search_page(catalog)] if config["search"] else []),
         *feed_pages(catalog, config["feed_entries"]),
         Page(Route("not_found"), "404.html"),
         Page(Route("robots"), "robots.txt"),
@@ -281,7 +281,7 @@ def issue_pages(catalog: Catalog, issues: list[Issue] | tuple[Issue, ...], feed_
 
 
 # Folders an alias may not reach into: files of the site that are not pages.
-NOT_PAGES = ("static/", "pagefind/")
+NOT_PAGES = ("static/", "search/index/", "search/text/")
 
 
 def alias_pages(catalog: Catalog, pages: list[Page], edition_paths: list[str]) -> list[Page]:
@@ -308,6 +308,11 @@ def alias_location(alias: str) -> str:
     `/old` as the folder `old/` (the address a server answers for it with its index.html)."""
     location = alias.lstrip("/")
     return location if location == "" or location.endswith(("/", ".html", ".htm")) else location + "/"
+
+
+def search_page(catalog: Catalog) -> Page:
+    """The search page, with every tag and source for its filters."""
+    return Page(Route("search"), "search.html", {"tags": ranked(catalog.tags), "sources": ranked(catalog.sources)})
 
 
 def feed_route(term: Term | None) -> Route:

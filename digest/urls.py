@@ -30,8 +30,9 @@ ROUTES = {
     "robots": "robots.txt",
     "not_found": "404.html",
     "search": "search/",
-    "search_map": "search/script-map.json",
-    "search_index": "pagefind/{key}",
+    "search_fold": "search/fold.json",
+    "search_index": "search/index/{key}",
+    "search_text": "search/text/{key}.json",
     "static": "static/{key}",
     "file": "{key}",
 }
@@ -63,7 +64,7 @@ class Route:
 
 
 # Files of the whole site, at the base URL whichever edition links to them.
-SHARED_KINDS = frozenset({"static", "sitemap", "robots", "file"})
+SHARED_KINDS = frozenset({"static", "sitemap", "robots", "file", "search_fold", "search_index"})
 
 
 URL_CHAR_RE = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@/%]")  # RFC 3986, less what would end the path

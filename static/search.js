@@ -1,10 +1,13 @@
-// digest: the search page. Pagefind's JS API over the index built with the site (pagefind/),
-// a character table that brings a query to the articles' script (search/script-map.json), and
-// results written as text: titles, dates and sources through textContent; of an excerpt only
-// its text and Pagefind's <mark> highlights are taken over, as new nodes.
+// digest: the search page. The index built with the site (search/index/, read by search-core.js),
+// the fold table (search/fold.json), and for each result shown its text file in this edition
+// (search/text/<slug>.json). Everything from the index or the articles is written as text nodes.
 
-const PAGE_SIZE = 20;
+import { SearchIndex, filterSets, firstMatch, foldTable, queryTerms } from "./search-core.js";
+
+const PAGE_SIZE = 10; // results shown at once: each fetches its text file (about 8 kB) for the excerpt
 const DEBOUNCE_MS = 250;
+const BEFORE = 30; // characters of an excerpt before the first match
+const LENGTH = 110; // characters of an excerpt in all
 
 const form = document.getElementById("search");
 const input = document.getElementById("search-q");
@@ -21,10 +24,12 @@ function message(key, values = {}) {
   return template.replace(/\{(\w+)\}/g, (slot, name) => String(values[name]));
 }
 
-let pagefind = null;
-let scriptMap = new Map();
+let index = null;
+let table = new Map();
+let filters = null;
 let generation = 0; // each search gets a number; a slower, older one never overwrites a newer one
 let results = [];
+let terms = [];
 let shown = 0;
 
 withoutSearch.hidden = true;
@@ -32,97 +37,60 @@ form.hidden = false;
 
 // ------------------------------------------------------------------ loading --------------
 
-async function loadPagefind() {
-  const module = await import(form.dataset.bundleUrl);
-  // Result URLs in the index are paths from the site root; baseUrl puts the site's base path in front.
-  await module.options({ baseUrl: form.dataset.baseUrl });
-  await module.init();
-  return module;
-}
-
-async function loadScriptMap() {
-  // {"from": "黨組織…", "to": "党组织…"}: from[i] becomes to[i], read by code point.
-  const response = await fetch(form.dataset.scriptMapUrl);
+async function fetchOk(url) {
+  const response = await fetch(url);
   if (!response.ok) throw new Error(`${response.status} ${response.url}`);
-  const table = await response.json();
-  const from = Array.from(table.from);
-  const to = Array.from(table.to);
-  return new Map(from.map((char, index) => [char, to[index]]));
+  return response;
 }
 
-async function fillFilters() {
-  const counts = await pagefind.filters();
-  for (const [name, select] of Object.entries(selects)) {
-    const values = Object.entries(counts[name] || {})
-      .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b, "zh"));
-    for (const [value, count] of values) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = `${value}（${count}）`;
-      select.append(option);
-    }
-  }
-  filterBox.hidden = Object.values(selects).every((select) => select.options.length <= 1);
+async function loadIndex() {
+  const base = form.dataset.indexUrl.replace(/docs\.json$/, "");
+  const [docs, fold] = await Promise.all([
+    fetchOk(form.dataset.indexUrl).then((response) => response.json()),
+    fetchOk(form.dataset.foldUrl).then((response) => response.json()),
+  ]);
+  table = foldTable(fold);
+  const load = async (name) => new Uint8Array(await (await fetchOk(base + name)).arrayBuffer());
+  index = new SearchIndex(docs, Number(form.dataset.edition), load);
+}
+
+async function chosenFilters() {
+  const chosen = Object.entries(selects).filter(([, select]) => select.value);
+  if (!chosen.length) return [];
+  if (!filters) filters = filterSets(await (await fetchOk(form.dataset.indexUrl.replace(/docs\.json$/, "filters.json"))).json());
+  return chosen.map(([name, select]) => filters[name].get(select.value) || new Set());
 }
 
 // ------------------------------------------------------------------ searching ------------
 
-function toSiteScript(text) {
-  return Array.from(text, (char) => scriptMap.get(char) ?? char).join("");
-}
-
-function chosenFilters() {
-  const filters = {};
-  for (const [name, select] of Object.entries(selects)) {
-    if (select.value) filters[name] = select.value;
-  }
-  return filters;
-}
-
-async function search(query, filters) {
-  // The query converted to the articles' script, and as typed when that differs: the table works
-  // character by character, so a word already in the site's script (乾隆) could be changed (干隆).
-  // Results of both, each page once with its best score, best first.
-  const converted = toSiteScript(query);
-  const terms = converted === query ? [query] : [converted, query];
-  const responses = await Promise.all(terms.map((term) => pagefind.search(term || null, { filters })));
-  const best = new Map();
-  for (const response of responses) {
-    for (const result of response.results) {
-      const seen = best.get(result.id);
-      if (!seen || seen.score < result.score) best.set(result.id, result);
-    }
-  }
-  return [...best.values()].sort((a, b) => b.score - a.score);
-}
-
 async function run() {
   const number = ++generation;
   const query = input.value.trim();
-  const filters = chosenFilters();
-  const address = keepInAddress(query, filters);
-  if (!query && Object.keys(filters).length === 0) {
-    show([], "");
+  const address = keepInAddress(query);
+  const wanted = queryTerms(table, query);
+  const filtering = Object.values(selects).some((select) => select.value);
+  if (!wanted.length && !filtering) {
+    show([], [], "");
   } else {
     try {
-      const found = await search(query, filters);
+      const found = await index.search(wanted, await chosenFilters());
       if (number !== generation) return;
       const what = query ? message("about", { query }) : message("matching");
-      show(found, found.length ? message("found", { count: found.length, what }) : message("none", { what }));
+      show(found, wanted, found.length ? message("found", { count: found.length, what }) : message("none", { what }));
       await showMore();
     } catch (error) {
       if (number !== generation) return;
-      show([], message("error", { error: error.message }));
+      show([], [], message("error", { error: error.message }));
     }
   }
   if (number === generation) list.dataset.resultsFor = address; // which search the list shows (for tests)
 }
 
-function keepInAddress(query, filters) {
+function keepInAddress(query) {
   // The address names the search, so a result list can be bookmarked, shared and reloaded.
   const params = new URLSearchParams();
   if (query) params.set("q", query);
-  for (const [name, value] of Object.entries(filters)) params.set(name, value);
+  for (const [name, select] of Object.entries(selects)) if (select.value) params.set(name, select.value);
   const search = params.toString();
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
   return search;
@@ -130,20 +98,22 @@ function keepInAddress(query, filters) {
 
 // ------------------------------------------------------------------ showing --------------
 
-function show(found, message) {
+function show(found, searched, text) {
   results = found;
+  terms = searched;
   shown = 0;
   list.replaceChildren();
   more.hidden = true;
-  statusLine.textContent = message;
+  statusLine.textContent = text;
 }
 
 async function showMore() {
   const number = generation;
   const slice = results.slice(shown, shown + PAGE_SIZE);
-  const pages = await Promise.all(slice.map((result) => result.data()));
+  const texts = await Promise.all(slice.map((result) =>
+    fetchOk(form.dataset.textPattern.replace("{slug}", result.slug)).then((response) => response.json())));
   if (number !== generation) return;
-  list.append(...pages.map(entry));
+  list.append(...slice.map((result, at) => entry(result, texts[at])));
   shown += slice.length;
   more.hidden = shown >= results.length;
 }
@@ -155,14 +125,16 @@ function element(tag, className, text) {
   return node;
 }
 
-function entry(page) {
-  const link = element("a", "", page.meta.title || page.url);
-  link.href = page.url;
+function entry(result, text) {
+  const title = text.segments.find(([kind]) => kind === 0);
+  const link = element("a", "", title ? title[1] : result.slug);
+  link.href = form.dataset.articlePattern.replace("{slug}", result.slug);
   const heading = element("h2");
   heading.append(link);
-  const facts = [page.meta.date, page.meta.source].filter(Boolean).join(" · ");
+  const date = text.date ? text.date.split("-").map(Number) : null;
+  const facts = [date && `${date[0]}年${date[1]}月${date[2]}日`, text.source].filter(Boolean).join(" · ");
   const excerpt = element("p", "summary");
-  appendExcerpt(excerpt, page.excerpt);
+  appendExcerpt(excerpt, text.segments);
   const article = element("article");
   article.append(heading, element("p", "meta", facts), excerpt);
   const item = element("li", "entry");
@@ -170,14 +142,23 @@ function entry(page) {
   return item;
 }
 
-function appendExcerpt(parent, excerpt) {
-  // Pagefind's excerpt is the page's text with < and > escaped and <mark> around the matches.
-  // DOMParser makes an inert document (nothing in it runs or loads); only text and marks are copied.
-  const parsed = new DOMParser().parseFromString(excerpt, "text/html").body;
-  for (const node of parsed.childNodes) {
-    parent.append(node.nodeName === "MARK" ? element("mark", "", node.textContent)
-      : document.createTextNode(node.textContent));
+function appendExcerpt(parent, segments) {
+  // Around the first match in the text (then in the authors, source and tags); the start of the
+  // text when only the title matches. Matches are <mark>s; all of it text nodes.
+  const texts = [1, 2].flatMap((kind) => segments.filter(([of]) => of === kind).map(([, text]) => text));
+  const match = firstMatch(table, texts, terms) || { text: texts[0] || "", ranges: [] };
+  const { text, ranges } = match;
+  const start = ranges.length ? Math.max(0, ranges[0][0] - BEFORE) : 0;
+  const end = Math.min(text.length, start + LENGTH);
+  let at = start;
+  if (start > 0) parent.append("…");
+  for (const [from, to] of ranges) {
+    if (from < at || from >= end) continue;
+    parent.append(text.slice(at, from), element("mark", "", text.slice(from, to)));
+    at = to;
   }
+  if (at < end) parent.append(text.slice(at, end));
+  if (end < text.length) parent.append("…");
 }
 
 // ------------------------------------------------------------------ wiring ---------------
@@ -190,12 +171,15 @@ function debounce(action, delay) {
   };
 }
 
+// For tests and benchmarks: the numbers and slugs of the articles a query finds, best first.
+window.digestSearch = async (query) => (await index.search(queryTerms(table, query))).map((result) => result.slug);
+
 async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   statusLine.textContent = message("loading");
   try {
-    pagefind = await loadPagefind();
+    await loadIndex();
   } catch (error) {
     statusLine.textContent = message("failed", { error: error.message });
     form.hidden = true;
@@ -203,13 +187,7 @@ async function start() {
     withoutSearch.hidden = false;
     return;
   }
-  try {
-    scriptMap = await loadScriptMap();
-  } catch (error) {
-    // Without the table a search still works, only not across scripts.
-    console.warn("search: no script conversion table", error);
-  }
-  await fillFilters();
+  filterBox.hidden = Object.values(selects).every((select) => select.options.length <= 1);
   for (const [name, select] of Object.entries(selects)) {
     const wanted = params.get(name);
     if (wanted && [...select.options].some((option) => option.value === wanted)) select.value = wanted;

@@ -162,3 +162,17 @@ def test_a_trash_left_by_an_interrupted_run_is_emptied_first_and_waited_out(tmp_
     with trash.trash_emptied_after():
         assert not trash.TRASH.exists()
     assert waited == [trash.RECENT_SECONDS]
+
+
+def test_the_search_section_of_the_results_is_replaced_in_place_and_kept_by_the_build_benchmark(tmp_path):
+    from bench.report import section_of, put_section
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Full clean builds\n\nfigures\n\n## How it is measured\n\nmethod\n",
+                       encoding="utf-8")
+    put_section(results, "## Search engines", "first")
+    put_section(results, "## Search engines", "| second |")
+    text = results.read_text(encoding="utf-8")
+    assert text.count("## Search engines") == 1 and "first" not in text
+    assert section_of(text, "## Search engines") == "## Search engines\n\n| second |"
+    assert section_of(text, "## Full clean builds") == "## Full clean builds\n\nfigures"

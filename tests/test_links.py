@@ -92,10 +92,10 @@ def test_feeds_that_are_not_xml_are_reported(tmp_path):
 
 
 def test_form_actions_and_script_urls_in_data_attributes_are_links_too(tmp_path):
-    extra = ('<form action="/digest/search/" data-bundle-url="/digest/pagefind/pagefind.js" '
+    extra = ('<form action="/digest/search/" data-index-url="/digest/search/index/docs.json" '
              'data-base-url="/digest/" data-label="/not/a/link"></form>')
     problems = check_links(small_site(tmp_path, "/digest/", extra), "/digest/")
     assert problems == [
         "index.html: /digest/search/: no such file search/index.html",
-        "index.html: /digest/pagefind/pagefind.js: no such file pagefind/pagefind.js",
+        "index.html: /digest/search/index/docs.json: no such file search/index/docs.json",
     ]

@@ -1,119 +1,202 @@
-"""Site search: the Pagefind index built with the site, the search page, the header box, the
-script conversion table, and `search: false`. The browser side is tests/browser/test_search.py."""
+"""Site search: the fold, each article's own text, the index built with the site read back by a
+Python twin of static/search-core.js and compared with a brute-force scan, the search page, and
+`search: false`. The browser side is tests/browser/test_search.py."""
 
 from __future__ import annotations
 
-import gzip
 import json
-import re
+import shutil
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import SUB_PATH_URL, built, make_project, snapshot
+from conftest import REPO, built, make_project, snapshot
+from digest import search_index
+from digest.search_encode import fold_all
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.links import check_links
 from digest.render import build_site
-from digest.search import QUERY_CONVERSIONS, script_map, script_map_asset
-from test_build import PageParser, html_files
+from digest.search import FOLD_FILE, fold, fold_classes, fold_table_json, query_terms
+from search_reader import IndexReader, OwnText, scan, shown_texts
+from test_build import html_files
 
-SEARCH_FILES = ("search/index.html", "search/script-map.json", "static/search.js", "pagefind/pagefind.js")
-
-
-def read(config, path: str) -> str:
-    return (config.dir("site") / path).read_text(encoding="utf-8")
-
-
-# ------------------------------------------------------------------ conversion table ----
-
-def test_the_table_maps_traditional_characters_to_simplified():
-    table = script_map("t2s")
-    assert (table["黨"], table["組"], table["織"], table["層"]) == ("党", "组", "织", "层")
+TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
+                {"lang": "zh-Hant", "path": "zh-hant/", "convert": "s2twp"}]
+SEARCH_FILES = ("search/index.html", "search/fold.json", "static/search.js", "static/search-core.js",
+                "search/index/docs.json")
 
 
-def test_the_table_leaves_simplified_characters_alone():
-    table = script_map("t2s")
-    assert [char for char in "基层党组织网格化建设发展干部" if char in table] == []
-    assert all(len(key) == len(value) == 1 and key != value for key, value in table.items())
+# ------------------------------------------------------------------ folding --------------
+
+def test_the_fold_table_is_the_one_opencc_makes():
+    assert FOLD_FILE.read_bytes() == fold_table_json(fold_classes())
 
 
-def test_a_traditional_site_converts_simplified_queries_the_other_way():
-    table = script_map(QUERY_CONVERSIONS["s2tw"])
-    assert (table["党"], table["组"], table["织"]) == ("黨", "組", "織")
-    assert "黨" not in table
+def test_folding_joins_scripts_widths_and_cases_and_drops_whitespace_inside_chinese():
+    assert fold("黨組織") == fold("党组织") == "党组织"
+    assert fold("隨著") == fold("随着")  # 著 and 着: one class, though t2s leaves 著 alone
+    assert fold("ＧＤＰ 增長") == fold("GDP增长") == "gdp增长"
+    assert fold("党建 \u3000工作") == "党建工作"
+    assert fold("Hello \n World") == "hello world"
+    assert fold(" a\x00b ") == "ab"
+    assert query_terms("黨建　网格 党建 ") == ["党建", "网格"]
 
 
-def test_the_table_asset_is_two_aligned_strings_and_small():
-    data = script_map_asset("t2s")
-    table = json.loads(data)
-    assert table["conversion"] == "t2s"
-    assert len(table["from"]) == len(table["to"]) > 3000  # code points; a few are outside the BMP
-    assert dict(zip(table["from"], table["to"])) == script_map("t2s")
-    assert len(data) < 30_000 and len(gzip.compress(data, mtime=0)) < 20_000
+@given(st.lists(st.text(alphabet="党黨組a B１Ｚ 　\t\n\x00\x01x9,。𠮷\u2003", max_size=12), min_size=1, max_size=6))
+def test_the_index_folds_as_the_query_does(texts):
+    """The build folds all segments at once with numpy; a query is folded by `fold` (and the browser's twin)."""
+    points, offsets = fold_all(texts)
+    assert ["".join(map(chr, points[offsets[i]:offsets[i + 1]])) for i in range(len(texts))] == list(map(fold, texts))
 
 
-def test_every_configured_script_has_a_query_conversion():
-    from digest.config import SCRIPTS
+# ------------------------------------------------------------------ the contract ---------
 
-    assert set(QUERY_CONVERSIONS) == set(SCRIPTS)
-
-
-# ------------------------------------------------------------------ the built site -------
-
-def test_article_pages_mark_body_filters_and_metadata_for_pagefind(root_site):
-    text = read(root_site, "articles/zhong-guo-jing-ji/index.html")
-    assert '<article class="article" data-pagefind-body>' in text
-    assert '<dd data-pagefind-meta="date"><time datetime="2024-05-26">' in text
-    assert re.search(r'<dd data-pagefind-filter="source" data-pagefind-meta="source"><a href="[^"]+">人民网</a>', text)
-    assert re.search(r'<li data-pagefind-filter="tag"><a href="[^"]+">经济</a></li>', text)
-    # The facts list, the table of contents and the references are not searched as text.
-    assert '<dl class="article-meta" data-pagefind-ignore>' in text
-    assert 'id="toc" aria-labelledby="toc-title" data-pagefind-ignore>' in text
-    assert 'aria-labelledby="references" data-pagefind-ignore>' in text
+HAN = "党黨组組织織网網格建设設發发展着著里裡干乾幹创建鼠标軟件软"
+ALPHABET = HAN + "aBｃＤ１2 　，。𠮷"
+text_of = st.text(alphabet=ALPHABET, min_size=1, max_size=40)
 
 
-def test_only_article_pages_are_indexed(root_site):
-    site = root_site.dir("site")
-    marked = [path.relative_to(site).as_posix() for path in html_files(site)
-              if "data-pagefind-body" in path.read_text(encoding="utf-8")]
-    assert marked and all(re.fullmatch(r"articles/[^/]+/index\.html", path) for path in marked)
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert [(name, language["page_count"]) for name, language in entry["languages"].items()] == [("zh-hans", 5)]
+def write_articles(content: Path, articles: list[dict]) -> None:
+    for path in content.glob("*.md"):
+        path.unlink()
+    for number, article in enumerate(articles):
+        front = {"title": article["title"], "date": f"2024-01-{number % 28 + 1:02d}", "tags": article["tags"],
+                 "source": article["source"], "authors": article["authors"]}
+        body = "\n\n".join(article["paragraphs"])
+        (content / f"a{number:02d}.md").write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n" + body + "\n", encoding="utf-8")
+
+
+articles_of = st.lists(st.fixed_dictionaries({
+    "title": text_of.filter(lambda text: text.strip(" 　")),
+    "paragraphs": st.lists(text_of, min_size=1, max_size=4),
+    "tags": st.lists(st.sampled_from(["党建", "網格", "GDP"]), max_size=2, unique=True),
+    "source": st.sampled_from(["人民网", "新華社", "Example"]),
+    "authors": st.lists(st.sampled_from(["王伟", "李娜", "Ｚhang"]), max_size=2, unique=True),
+}), min_size=1, max_size=8)
+
+
+def queries_for(data, texts: list[str]) -> list[str]:
+    """Substrings of 1-6 characters of the texts, some converted to Traditional, pairs of them,
+    and strings occurring nowhere."""
+    from digest.script import to_target_script
+
+    queries = []
+    for _ in range(25):
+        text = data.draw(st.sampled_from(texts))
+        start = data.draw(st.integers(0, max(0, len(text) - 1)))
+        query = text[start:start + data.draw(st.integers(1, 6))]
+        if data.draw(st.booleans()):
+            query = to_target_script(query, "s2t")
+        queries.append(query)
+    queries += [f"{one} {two}" for one, two in zip(queries[::2], queries[1::2])]
+    return queries + ["乾坤", "zz", data.draw(text_of)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(articles=articles_of, data=st.data())
+def test_the_index_finds_exactly_what_a_brute_force_scan_finds(tmp_path_factory, articles, data):
+    folder = tmp_path_factory.mktemp("oracle")
+    config = load_config(make_project(folder) / "config.yaml").with_overrides(editions=TWO_EDITIONS)
+    write_articles(config.dir("content"), articles)
+    build_site(config)
+    site = config.dir("site")
+    reader = IndexReader(site / "search/index")
+    ranks = dict(reader.articles)
+    for number, edition in enumerate(("", "zh-hant")):
+        texts = shown_texts(site, edition)
+        queries = queries_for(data, [text for segments in texts.values() for _, text in segments])
+        for query in queries:
+            assert reader.search(query, number) == scan(texts, ranks, query), (edition, query)
+
+
+# ------------------------------------------------------------------ the seed articles ----
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds")
+    shutil.copy(REPO / "config.yaml", folder / "config.yaml")
+    shutil.copytree(REPO / "content", folder / "content")
+    for name in ("templates", "static"):
+        (folder / name).symlink_to(REPO / name)
+    config = load_config(folder / "config.yaml")
+    build_site(config)
+    return config.dir("site")
+
+
+@pytest.mark.parametrize("edition", [0, 1])
+def test_the_seed_queries_find_every_article_containing_them_and_no_other(seed_site, edition):
+    reader = IndexReader(seed_site / "search/index")
+    assert len(reader.search("党支部", edition)) == 4
+    assert len(reader.search("网格", edition)) == len(reader.search("網格", edition)) == 1
+    texts = shown_texts(seed_site, ["", "zh-hant"][edition])
+    assert sum("党支部" in fold(text) for segments in texts.values() for _, text in segments) >= 4
+
+
+def test_the_search_texts_are_the_own_text_the_article_pages_show(seed_site):
+    for edition in ("", "zh-hant/"):
+        texts = shown_texts(seed_site, edition)
+        assert len(texts) == 5
+        for slug, segments in texts.items():
+            page = (seed_site / edition / "articles" / slug / "index.html").read_text(encoding="utf-8")
+            shown = OwnText(page).segments
+            assert [text for kind, text in segments if kind != 2] == [text for kind, text in shown if kind != 2]
+            assert {text for kind, text in segments if kind == 2} <= {part for kind, text in shown if kind == 2
+                                                                      for part in [text, *text.split()]}
+
+
+# ------------------------------------------------------------------ the built index ------
+
+def test_the_index_is_the_same_from_build_to_build(tmp_path):
+    one = built(tmp_path / "one")
+    two = built(tmp_path / "two")
+    assert snapshot(one.dir("site") / "search") == snapshot(two.dir("site") / "search")
+
+
+def test_an_edit_encodes_one_shard_again(tmp_path, monkeypatch):
+    config = load_config(make_project(tmp_path) / "config.yaml")
+    monkeypatch.setattr(search_index, "SHARD_ARTICLES", 2)  # six articles: four shards
+    monkeypatch.setattr(search_index, "MIN_BUCKETS", 256)
+    build_site(config)
+    encoded = []
+    original = search_index.encode_shard
+    monkeypatch.setattr(search_index, "encode_shard", lambda *args: encoded.append(args) or original(*args))
+    index = config.dir("site") / "search/index"
+    inodes = {path.name: path.stat().st_ino for path in index.glob("*.bin")}
+    path = config.dir("content") / "english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新加的一句话。\n", encoding="utf-8")
+    build_site(config)
+    assert len(encoded) == 1 and len(encoded[0][0]) <= 2  # the one shard of english.md
+    rewritten = [name for name, inode in inodes.items() if (index / name).stat().st_ino != inode]
+    assert 0 < len(rewritten) < len(inodes) // 2  # only the bucket files of the n-grams that changed
+    reader = IndexReader(config.dir("site") / "search/index")
+    assert reader.search("新加的一句", 0) == ["english"]
+
+
+def test_the_search_page_finds_its_index_under_the_sub_path(sub_path_site):
+    text = (sub_path_site.dir("site") / "search/index.html").read_text(encoding="utf-8")
+    assert 'data-index-url="/digest/search/index/docs.json" data-fold-url="/digest/search/fold.json"' in text
+    assert 'data-text-pattern="/digest/search/text/{slug}.json"' in text
+    assert 'data-article-pattern="/digest/articles/{slug}/"' in text
+    assert '<script type="module" src="/digest/static/search.js"></script>' in text
+    assert '<option value="经济">经济（' in text  # the tag filter, from the site's tags
+    assert "搜索需要浏览器运行 JavaScript" in text
 
 
 def test_every_page_has_a_search_box_that_gets_the_search_page(sub_path_site):
     for path in html_files(sub_path_site.dir("site")):
         text = path.read_text(encoding="utf-8")
         assert '<form class="site-search" role="search" action="/digest/search/" method="get">' in text, path
-        assert '<input type="search" id="site-search-q" name="q"' in text, path
-
-
-def test_the_search_page_finds_its_index_and_table_under_the_sub_path(sub_path_site):
-    text = read(sub_path_site, "search/index.html")
-    assert 'data-bundle-url="/digest/pagefind/pagefind.js"' in text
-    assert 'data-base-url="/digest/"' in text
-    assert 'data-script-map-url="/digest/search/script-map.json"' in text
-    assert '<script type="module" src="/digest/static/search.js"></script>' in text
-    parsed = PageParser(text)
-    assert {"/digest/tags/", "/digest/sources/"} <= set(parsed.links)  # the way on without JavaScript
-    assert "搜索需要浏览器运行 JavaScript" in text
 
 
 @pytest.mark.parametrize("fixture", ["root_site", "sub_path_site"])
 def test_the_search_page_passes_the_link_checker(fixture, request):
     config = request.getfixturevalue(fixture)
     assert check_links(config.dir("site"), config["base_url"]) == []
-    assert (config.dir("site") / "search/index.html").is_file()
-
-
-def test_the_link_checker_notices_a_missing_index(sub_path_site, tmp_path):
-    import shutil
-
-    site = tmp_path / "site"
-    shutil.copytree(sub_path_site.dir("site"), site)
-    shutil.rmtree(site / "pagefind")
-    assert check_links(site, SUB_PATH_URL) == [
-        "search/index.html: /digest/pagefind/pagefind.js: no such file pagefind/pagefind.js"]
 
 
 def test_search_false_leaves_out_index_page_box_and_script(tmp_path):
@@ -122,19 +205,8 @@ def test_search_false_leaves_out_index_page_box_and_script(tmp_path):
     site = config.dir("site")
     assert report.indexed is None
     assert [path for path in SEARCH_FILES if (site / path).exists()] == []
-    assert not (site / "pagefind").exists()
+    assert not (site / "search").exists()
     assert not any("site-search" in path.read_text(encoding="utf-8") for path in html_files(site))
-    assert check_links(site, "/") == []
-
-
-def test_search_can_be_turned_off_in_config_yaml(tmp_path):
-    project = make_project(tmp_path)
-    with (project / "config.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("search: false\n")
-    assert load_config(project / "config.yaml")["search"] is False
-    (project / "config.yaml").write_text("search: 'no'\n", encoding="utf-8")
-    with pytest.raises(DigestError, match="search"):
-        load_config(project / "config.yaml")
 
 
 def test_a_site_without_articles_has_nothing_to_search(tmp_path):
@@ -143,59 +215,21 @@ def test_a_site_without_articles_has_nothing_to_search(tmp_path):
         path.unlink()
     report = build_site(config, allow_empty=True)
     assert (report.articles, report.indexed) == (0, None)
-    site = config.dir("site")
-    assert [path for path in SEARCH_FILES if (site / path).exists()] == []
-    assert "site-search" not in read(config, "index.html")
-    assert check_links(site, "/") == []
+    assert [path for path in SEARCH_FILES if (config.dir("site") / path).exists()] == []
 
 
-def test_a_failing_index_leaves_the_old_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_failing_index_leaves_the_old_site(tmp_path, monkeypatch, incremental):
     config = built(tmp_path)
     before = snapshot(config.dir("site"))
 
-    def fail(site_dir, output=None):
-        assert not site_dir.is_relative_to(config.dir("site"))  # a staging folder, not the published one
-        raise DigestError("search index: Pagefind failed: boom")
+    def fail(*args, **kwargs):
+        raise DigestError("search index: boom")
 
-    monkeypatch.setattr("digest.render.index_site", fail)
+    monkeypatch.setattr(search_index, "encode_shard", fail)
+    if not incremental:
+        shutil.rmtree(config.dir("cache"))
     (config.dir("content") / "english.md").unlink()
     with pytest.raises(DigestError, match="boom"):
         build_site(config)
     assert snapshot(config.dir("site")) == before
-
-
-# ------------------------------------------------------------------ stable bundle --------
-
-def test_the_filter_indexes_are_sorted_and_named_by_their_content(root_site):
-    from digest.pagefind_order import full_hash, read_cbor
-
-    bundle = root_site.dir("site") / "pagefind"
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta = read_cbor(bundle / f"pagefind.{entry['languages']['zh-hans']['hash']}.pf_meta")
-    assert [name for name, _ in meta[3]] == ["source", "tag"]
-    for name, file_hash in meta[3]:
-        filter_name, values = read_cbor(bundle / "filter" / f"{file_hash}.pf_filter")
-        assert filter_name == name
-        assert [value for value, _ in values] == sorted(value for value, _ in values)
-    assert sorted(path.name for path in (bundle / "filter").iterdir()) == sorted(
-        f"{file_hash}.pf_filter" for _, file_hash in meta[3])
-    tags = dict(read_cbor(bundle / "filter" / f"{meta[3][1][1]}.pf_filter")[1])
-    assert set(tags) == {"经济", "社会", "政策"} and all(tags.values())
-    assert meta[3][1][1] == "zh-hans_" + full_hash(
-        gzip.decompress((bundle / "filter" / f"{meta[3][1][1]}.pf_filter").read_bytes())[12:])[:7]
-
-
-def test_an_unknown_bundle_layout_is_left_alone(root_site, tmp_path):
-    import shutil
-
-    from digest.pagefind_order import decode, encode, sort_filters
-
-    bundle = tmp_path / "pagefind"
-    shutil.copytree(root_site.dir("site") / "pagefind", bundle)
-    entry = bundle / "pagefind-entry.json"
-    entry.write_text(entry.read_text(encoding="utf-8").replace('"1.5.2"', '"9.9.9"'), encoding="utf-8")
-    before = snapshot(bundle)
-    assert sort_filters(bundle) is False
-    assert snapshot(bundle) == before
-    value = [1, -2, 300, 70000, "党建", b"\x00", [[]], {"a": 1}]
-    assert decode(encode(value), 0) == (value, len(encode(value)))

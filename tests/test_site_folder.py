@@ -190,7 +190,7 @@ def test_make_clean_removes_a_killed_builds_leftovers(tmp_path):
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     cleaned = subprocess.run(["make", "clean"], cwd=project, capture_output=True, text=True, timeout=60)
     assert cleaned.returncode == 0, cleaned.stderr
-    assert sorted(path.name for path in project.iterdir()) == ["Makefile", "config.yaml", "content", "static",
+    assert sorted(path.name for path in project.iterdir()) == ["Makefile", "config.yaml", "content", "issues", "static",
                                                                "templates"]
     assert snapshot(project / "content") == content
 
@@ -228,7 +228,7 @@ def test_with_the_cache_on_another_file_system_the_site_is_staged_beside_it(tmp_
     edited.write_text(edited.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     assert cli(project / "config.yaml", "build") == 0  # an incremental build, its files moved in one rename each
     assert "新的一段" in (project / "site" / "articles/english/index.html").read_text(encoding="utf-8")
-    assert sorted(path.name for path in project.iterdir()) == ["config.yaml", "content", "site", "static", "templates"]
+    assert sorted(path.name for path in project.iterdir()) == ["config.yaml", "content", "issues", "site", "static", "templates"]
 
 
 # ------------------------------------------------------------------ point 4: nothing to publish ----

@@ -82,12 +82,15 @@ def offline_page(browser, **context_options):  # -> Iterator[playwright Page]
     assert errors == []
 
 
-def build_seed_site(folder: Path, base_url: str, site: str = "site") -> Path:
-    """The shipped config.yaml, content/ and issues/, with the repository's templates and static files, built
-    in `folder` for `base_url` into folder/`site`; returns that site folder."""
+def build_seed_site(folder: Path, base_url: str, site: str = "site", extra_content: Path | None = None) -> Path:
+    """The shipped config.yaml, content/ and issues/ (plus the files in `extra_content`), with the
+    repository's templates and static files, built in `folder` for `base_url` into
+    folder/`site`; returns that site folder."""
     shutil.copy(REPO / "config.yaml", folder / "config.yaml")
     shutil.copytree(REPO / "content", folder / "content")
     shutil.copytree(REPO / "issues", folder / "issues")
+    for path in sorted(extra_content.glob("*.md")) if extra_content else ():
+        shutil.copy(path, folder / "content" / path.name)
     for name in ("templates", "static"):
         (folder / name).symlink_to(REPO / name)
     config = load_config(folder / "config.yaml")
