@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from digest.intake.bylines import has_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line,
+from digest.intake.facts import (CLOSERS, Extracted, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line,
                                  candidate_text, choose_title, header_end, is_body_text, join_split_names, looks_like_name, names_line,
                                  tidy_title)
 from digest.schema import FrontMatter
@@ -31,22 +32,12 @@ URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
 
-@dataclass
-class Extracted:
-    """The front-matter found, and the body paragraphs and references left once it is out."""
-
-    meta: FrontMatter = field(default_factory=lambda: FrontMatter(title=""))
-    paragraphs: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)  # the title line and the site header above it
-
-
 def extract(text: str, rules: dict[str, Any]) -> Extracted:
     """Split cleaned text into metadata and body paragraphs."""
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
     labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
     for step in (take_references, take_labelled_lines, take_doi, take_title, take_byline,
-                 take_date, take_trailing_authors):
+                 take_date, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
     take_vocabulary_tags(found, rules["tag_vocabulary"])
@@ -64,12 +55,12 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
     regex finding any label with a colon, to split lines carrying several.
     """
     patterns = {kind: re.compile(
-        rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：]?"
-        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：/]"
+        rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：︰]?"
+        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/]"
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
-    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：]", re.IGNORECASE)
+    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
     return patterns
 
 
@@ -119,7 +110,7 @@ def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[
     segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
     for match, following in zip(matches, [*matches[1:], None]):
         value = paragraph[match.end():following.start() if following else len(paragraph)]
-        value = re.split(rf"{DATE_RE.pattern}|\S+[:：]", value)[0].strip(" |｜/·　")
+        value = re.split(rf"{DATE_RE.pattern}|[^\s【】\[\]]+[:：︰]", value)[0].strip(" |｜/·　【】[]")
         segments.append((_kind_of(match.group(1), labels), value))
     return segments
 
@@ -156,7 +147,8 @@ def split_list(value: str) -> list[str]:
 def split_names(value: str) -> list[str]:
     """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
     value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
-    return [name for name in split_list(value) if len(name) <= 20]
+    value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
+    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name)]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -328,7 +320,7 @@ def take_summary(found: Extracted) -> None:
         found.meta.summary = found.meta.summary.strip()
         return
     first = next((p for p in found.paragraphs if is_body_text(p)), found.paragraphs[0] if found.paragraphs else "")
-    found.meta.summary = cut_at_sentence(first, SUMMARY_MAX) or None
+    found.meta.summary = cut_at_sentence(without_dateline(first), SUMMARY_MAX) or None
 
 
 def cut_at_sentence(text: str, limit: int) -> str:

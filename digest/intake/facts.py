@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from digest.intake.clean.punctuation import HAN
+from digest.schema import FrontMatter
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》"
@@ -40,6 +41,16 @@ AFFILIATION_RE = re.compile(r"(?:大学|学院|党校|研究[院所]|中心|委�
 AFFILIATION_BRACKETED_RE = re.compile(r"(?:大学|学院|学部|党校|研究[院所]|中心|委员会|公司|医院|学校|办公室|[院所系处局厅部]|\d{6})$")
 ENCLOSED_RE = re.compile(r"^[（(][^（）()]*[）)]$")
 SPLIT_SINGLE_RE = re.compile(rf"(?<![{HAN}])([{HAN}]) ([{HAN}])(?![{HAN}])")
+
+
+@dataclass
+class Extracted:
+    """The front-matter found, and the body paragraphs and references left once it is out."""
+
+    meta: FrontMatter = field(default_factory=lambda: FrontMatter(title=""))
+    paragraphs: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # the title line and the site header above it
 
 
 @dataclass
