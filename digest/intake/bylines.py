@@ -170,8 +170,8 @@ def _take_lede_byline(found: Extracted) -> None:
     names, outlet = lede_byline(first)
     if names and not found.meta.authors:
         _add_authors(found, names)
-    if outlet and not found.meta.source:
-        found.meta.source = outlet
+    if outlet:
+        found.sources.append(("lede", outlet))
 
 
 def _take_profiles(found: Extracted) -> None:

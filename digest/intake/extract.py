@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from digest.intake.bylines import has_role, take_other_bylines, without_dateline
+from digest.intake.sources import BYLINE_OUTLET_RE, choose_source, header_source_candidates, tidy_source
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, Extracted, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line,
+from digest.intake.facts import (CLOSERS, Extracted, published_date, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line,
                                  candidate_text, choose_title, header_end, is_body_text, join_split_names, looks_like_name, names_line,
                                  tidy_title)
 from digest.schema import FrontMatter
@@ -28,6 +29,7 @@ LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # t
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
+LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
@@ -87,6 +89,7 @@ def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) ->
 def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
     """The (kind, value) pairs of a metadata line; none for article text. A sentence or a
     long line is metadata only as an abstract (`摘要：…。`), so only that label is tried there."""
+    paragraph = LIST_BULLET_RE.sub("", paragraph)  # `• 来源：党群工作部`
     is_sentence = SENTENCE_END_RE.search(paragraph) is not None
     several = [] if is_sentence else _several_labels(paragraph, labels)
     if several:
@@ -104,7 +107,7 @@ def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[
     if len(paragraph) > 100:
         return []
     matches = list(labels["*"].finditer(paragraph))
-    date = DATE_RE.search(paragraph)
+    date = published_date(paragraph)
     if len(matches) + (date is not None) < 2:
         return []
     segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
@@ -131,12 +134,17 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
         found.meta.editor = found.meta.editor or "、".join(split_list(value))
     elif kind == "author":
         found.meta.authors += [a for a in split_names(value) if a not in found.meta.authors]
+        paper = BYLINE_OUTLET_RE.search(value)
+        found.sources += [("byline", paper.group(1))] if paper else []
     elif kind == "source":
+        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
         url = URL_RE.search(value)
         if url:
             found.meta.source_url = found.meta.source_url or url.group(0)
             value = URL_RE.sub("", value).strip(" ：:")
-        found.meta.source = found.meta.source or (value or None)
+        source, names = tidy_source(value)
+        found.sources += [("label", source)] if source else []
+        found.meta.authors += [a for a in names if a not in found.meta.authors]
 
 
 def split_list(value: str) -> list[str]:
@@ -289,21 +297,20 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
 
 
 def take_source(found: Extracted, rules: dict[str, Any]) -> None:
-    """Source from a `来源：` line, else a known name in the header or tags, else the DOI."""
-    if found.meta.source:
-        found.meta.source = rules["source_names"].get(found.meta.source, found.meta.source)
-        return
+    """The best-weighted source candidate (sources.py): labelled lines, journal and paper lines,
+    bylines and datelines, then a known publisher's name in the header or last lines, the DOI."""
+    candidates = found.sources + header_source_candidates(found)
     haystack = "\n".join([found.meta.title, *found.header[-1:], *found.meta.tags, *found.paragraphs[:1],
                           *found.paragraphs[-2:]])
-    for name, source in sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0])):
-        if name in haystack:
-            found.meta.source = source
-            return
-    if found.meta.doi:
-        for prefix, journal in sorted(rules["doi_journals"].items(), key=lambda item: -len(item[0])):
-            if found.meta.doi.lower().startswith(prefix.lower()):
-                found.meta.source = journal
-                return
+    known = sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0]))
+    candidates += next(([("known_name", source)] for name, source in known if name in haystack), [])
+    doi = (found.meta.doi or "").lower()
+    candidates += next(([("doi", journal)] for prefix, journal in sorted(rules["doi_journals"].items(),
+                        key=lambda item: -len(item[0])) if doi and doi.startswith(prefix.lower())), [])
+    best, close = choose_source(candidates)
+    found.meta.source = rules["source_names"].get(best, best) if best else None
+    if close:
+        found.meta.review.append(f"来源也可能是：“{close}”")
 
 
 def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:

@@ -51,6 +51,7 @@ class Extracted:
     paragraphs: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # the title line and the site header above it
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (kind of place, name) candidates
 
 
 @dataclass
@@ -77,6 +78,13 @@ def title_rules() -> dict[str, Any]:
     rules["compiled"] = {name: re.compile(pattern) for name, pattern in rules["patterns"].items()}
     rules["keep_bracket"] = re.compile(rules["trailing_bracket_keep"])
     return rules
+
+
+def published_date(line: str) -> re.Match[str] | None:
+    """The date on a header line: the one labelled as the publication date (`成文日期：… 发布日期：…`)
+    when there are several, else the first."""
+    labelled = re.search(rf"(?:{title_rules()['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}", line)
+    return DATE_RE.search(line, labelled.start()) if labelled else DATE_RE.search(line)
 
 
 def is_body_text(paragraph: str) -> bool:
