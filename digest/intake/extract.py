@@ -17,7 +17,7 @@ from typing import Any
 from digest.intake.bylines import has_role, take_other_bylines, without_dateline
 from digest.intake.sources import BYLINE_OUTLET_RE, choose_source, header_source_candidates, tidy_source
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, Extracted, published_date, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line,
+from digest.intake.facts import (CLOSERS, Extracted, published_date, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line, flattened_title,
                                  candidate_text, choose_title, header_end, is_body_text, join_split_names, looks_like_name, names_line,
                                  tidy_title)
 from digest.schema import FrontMatter
@@ -185,7 +185,7 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     repeats in the header unless they carry the date."""
     choice = choose_title(found.paragraphs)
     if choice is None:
-        found.meta.title = guess_title(found.paragraphs)
+        take_flattened_title(found)
         found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
         return
     title = found.meta.title = tidy_title(choice.best.text)[0]
@@ -210,6 +210,18 @@ def _repeats_title(paragraph: str, title: str) -> bool:
         return False
     text = tidy_title(candidate_text(paragraph))[0]
     return len(text) >= 4 and (text == title or (text in title and len(text) * 2 > len(title)))
+
+
+def take_flattened_title(found: Extracted) -> None:
+    """No header line: a headline run into the first paragraph is split off, else the first
+    clause stands in."""
+    flat = flattened_title(found.paragraphs[0]) if found.paragraphs else None
+    if flat is None:
+        found.meta.title = guess_title(found.paragraphs)
+        return
+    found.meta.title = flat
+    rest = re.sub(rf"^(?:{re.escape(flat)}\s*)+", "", found.paragraphs[0])
+    found.paragraphs[0:1] = [rest] if rest else []
 
 
 def guess_title(paragraphs: list[str]) -> str:

@@ -29,7 +29,7 @@ DATA = Path(__file__).parent.parent / "data"
 DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
-LEADING_DATE_RE = re.compile(rf"^[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
+LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
 TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标题|题目|名称|题)\s*[:：︰]\s*")
 PART_SEPARATOR_RE = re.compile(r"\s*[|｜丨]\s*|\s*_\s*|(?<=[^\d\s])\s*-\s*(?=[^\d\s])|\s+-\s+")
 TRAILING_BRACKET_RE = re.compile(r"\s*[（(\[]([^（）()\[\]]{1,8})[）)\]]$")
@@ -209,6 +209,23 @@ def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[b
                               if i != candidate.index):
         features.append("repeated")
     return features
+
+
+def flattened_title(paragraph: str) -> str | None:
+    """A headline run into its first paragraph (`标题 标题 为进一步…`, `…的讲话同志们：`,
+    `标题 情系同乐 11月初，…`): the words before the last space of the first clause, once, or
+    what stands before the speaker's address."""
+    clause = re.split("[，。；：！？]", paragraph, maxsplit=1)[0]
+    address = re.match(rf"^(.{{6,40}}?)(?:{title_rules()['addresses']})", clause)
+    words = clause.split()
+    if address:
+        title = address.group(1)
+    elif 2 <= len(words) <= 4 and len(clause) <= 48:
+        title = " ".join(words[:1] if len(words) == 3 and words[0] == words[1] else words[:-1])
+    else:
+        return None
+    # a dateline or a byline in brackets opens a lede, not a headline
+    return title if _han_count(title) >= 4 and not re.search(r"[（(【\[\d]", title) else None
 
 
 def choose_title(paragraphs: list[str]) -> TitleChoice | None:
