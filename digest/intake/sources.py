@@ -43,21 +43,18 @@ def tidy_source(value: str) -> tuple[str | None, list[str]]:
     return (None if SELF_OUTLET_RE.match(value) else value or None), names
 
 
-def header_source_candidates(found: Extracted) -> list[tuple[str, str]]:
-    """Journal issue lines and `报名·日期` lines above the prose (they leave the body), and the
-    paper of a `…记者` byline line."""
-    found_here: list[tuple[str, str]] = []
+def take_header_sources(found: Extracted, labels: Any = None) -> None:
+    """Source candidates from the lines above the prose: a journal issue line (it leaves the
+    body), a `报名·日期` line (left for the date) and the paper of a `…记者` byline line."""
     kept = []
     end = header_end(found.paragraphs)
     for index, paragraph in enumerate(found.paragraphs):
         kind, value = _header_source(paragraph) if index < end else (None, None)
         if kind and value:
-            found_here.append((kind, value))
-            if kind != "byline":
-                continue
-        kept.append(paragraph)
+            found.sources.append((kind, value))
+        if kind != "journal":
+            kept.append(paragraph)
     found.paragraphs = kept
-    return found_here
 
 
 def _header_source(line: str) -> tuple[str | None, str | None]:
