@@ -176,6 +176,13 @@ def test_a_reporter_line_under_the_headline_gives_the_authors(line, authors, res
     assert found.paragraphs == [*rest, BODY]
 
 
+@pytest.mark.parametrize("lede, source", [("某某网/某某发展门户网讯 民族要复兴，乡村必振兴。", "某某网"),
+                                          ("本报讯 民族要复兴，乡村必振兴。", None)])
+def test_an_outlets_dateline_without_a_byline_still_names_the_source(lede, source):
+    found = run("标题行在这里", lede + BODY)
+    assert (found.meta.source, found.meta.summary) == (source, "民族要复兴，乡村必振兴。" + BODY)
+
+
 def test_the_paper_of_a_labelled_reporter_is_the_source_and_the_role_no_author():
     found = run("标题行在这里", "文 / 羊城晚报全媒体记者 丰西西", "图 / 羊城晚报全媒体记者 汤铭明", BODY)
     assert (found.meta.authors, found.meta.source) == (["丰西西"], "羊城晚报")
@@ -216,6 +223,13 @@ def test_an_editor_is_never_an_author():
 def test_a_source_with_its_url_keeps_both():
     found = run("标题行在这里", "来源：某某日报 https://example.org/a/1.html", BODY)
     assert (found.meta.source, found.meta.source_url) == ("某某日报", "https://example.org/a/1.html")
+
+
+def test_the_pages_address_ending_the_text_is_the_source_url():
+    found = run("标题行在这里", BODY, "这样才能达到效果。本文来源：https://example.org/doc/1.html")
+    assert found.meta.source_url == "https://example.org/doc/1.html"
+    assert found.paragraphs == [BODY, "这样才能达到效果。"]
+    assert run("标题行在这里", BODY, "详见 https://example.org/doc/1.html").meta.source_url is None  # no label, no claim
 
 
 @pytest.mark.parametrize("line, source", [

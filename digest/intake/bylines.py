@@ -18,6 +18,7 @@ from digest.intake.facts import DATA, NAME_RE, Extracted, is_body_text, join_spl
 PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]+[）)]")
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
                      rf"\s*[:：]?\s*[（(](?P<by>[^（）()]{{2,40}})[）)]")
+LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯)\s")
 OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
 OWN_OUTLET_RE = re.compile(r"(?:本报|本刊|本网|新华社)$")
@@ -168,6 +169,8 @@ def _take_lede_byline(found: Extracted) -> None:
     if first is None:
         return
     names, outlet = lede_byline(first)
+    bare = LEDE_OUTLET_RE.match(first)
+    outlet = outlet or (_outlet(bare.group(1)) if bare else None)
     if names and not found.meta.authors:
         _add_authors(found, names)
     if outlet:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.intake.bylines import has_role, take_other_bylines, without_dateline
-from digest.intake.sources import BYLINE_OUTLET_RE, choose_source, take_header_sources, tidy_source
+from digest.intake.sources import BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url, tidy_source
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, Extracted, published_date, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line, flattened_title,
                                  candidate_text, choose_title, header_end, is_body_text, join_split_names, looks_like_name, names_line,
@@ -39,7 +39,7 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
     labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
     for step in (take_references, take_labelled_lines, take_doi, take_title, take_header_sources, take_byline,
-                 take_date, take_trailing_authors, take_other_bylines):
+                 take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
     take_vocabulary_tags(found, rules["tag_vocabulary"])

@@ -82,3 +82,18 @@ def choose_source(candidates: list[tuple[str, str]]) -> tuple[str | None, str | 
     close = next((name for kind, name in ranked[1:] if name != best
                   and rules["weights"][kind] >= rules["weights"][best_kind] - rules["runner_up_within"]), None)
     return best, close
+
+
+URL_TAIL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
+
+
+def take_trailing_url(found: Extracted, labels: Any = None) -> None:
+    """`…和效果。本文来源：https://…` ending the text: the address is the source URL, not text."""
+    if not found.paragraphs or found.meta.source_url:
+        return
+    match = re.search(rf"[（(]?{source_rules()['url_labels']}\s*[:：]\s*({URL_TAIL_RE.pattern})\s*[）)]?\s*$",
+                      found.paragraphs[-1])
+    if match:
+        found.meta.source_url = match.group(1)
+        rest = found.paragraphs[-1][:match.start()].rstrip()
+        found.paragraphs[-1:] = [rest] if rest else []
