@@ -2,25 +2,25 @@
 
 Works on the output of `clean_text` (target script, paragraphs separated by blank lines).
 Each `take_*` function looks at the paragraphs, returns what it found and the paragraphs
-without the lines it consumed, so the body keeps only the article itself.
+without the lines it consumed, so the body keeps only the article itself. Titles, bylines and
+sources are chosen among scored candidates in facts.py, bylines.py and sources.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from digest.intake.bylines import has_role, take_other_bylines, without_dateline
-from digest.intake.sources import BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url, tidy_source
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, Extracted, published_date, DATE_RE, NAME_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, affiliation_line, flattened_title,
-                                 candidate_text, choose_title, header_end, is_body_text, join_split_names, looks_like_name, names_line,
+from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
+                                 affiliation_line, candidate_text, choose_title, flattened_title, header_end,
+                                 is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
-from digest.schema import FrontMatter
+from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
+                                   tidy_source)
 
 SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
