@@ -27,6 +27,7 @@ TITLE_MAX = 64
 DATA = Path(__file__).parent.parent / "data"
 
 DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
@@ -77,13 +78,16 @@ def title_rules() -> dict[str, Any]:
     rules = data["title"]
     rules["compiled"] = {name: re.compile(pattern) for name, pattern in rules["patterns"].items()}
     rules["keep_bracket"] = re.compile(rules["trailing_bracket_keep"])
+    rules["published_re"] = re.compile(rf"(?:{rules['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}")
     return rules
 
 
 def published_date(line: str) -> re.Match[str] | None:
     """The date on a header line: the one labelled as the publication date (`成文日期：… 发布日期：…`)
     when there are several, else the first."""
-    labelled = re.search(rf"(?:{title_rules()['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}", line)
+    if not YEAR_RE.search(line):
+        return None
+    labelled = title_rules()["published_re"].search(line)
     return DATE_RE.search(line, labelled.start()) if labelled else DATE_RE.search(line)
 
 
@@ -100,6 +104,8 @@ def looks_like_title(paragraph: str) -> bool:
 
 def names_line(paragraph: str) -> bool:
     """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`: a line of names only."""
+    if len(paragraph) > 40:  # six names at most: no need to split a paragraph
+        return False
     names = [n for n in re.split(r"[;；,，、\s]+", join_split_names(paragraph)) if n]
     return 0 < len(names) <= 6 and all(looks_like_name(name) for name in names)
 

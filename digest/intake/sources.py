@@ -89,7 +89,7 @@ URL_TAIL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 
 def take_trailing_url(found: Extracted, labels: Any = None) -> None:
     """`…和效果。本文来源：https://…` ending the text: the address is the source URL, not text."""
-    if not found.paragraphs or found.meta.source_url:
+    if not found.paragraphs or found.meta.source_url or "http" not in found.paragraphs[-1]:
         return
     match = re.search(rf"[（(]?{source_rules()['url_labels']}\s*[:：]\s*({URL_TAIL_RE.pattern})\s*[）)]?\s*$",
                       found.paragraphs[-1])
