@@ -31,6 +31,22 @@ def test_the_headline_below_a_site_header_wins_over_the_banner_lines():
     assert found.paragraphs == [BODY]  # the site header above the headline left the body
 
 
+def test_text_above_the_headline_never_leaves_with_the_site_header():
+    text_line = "今年以来，全县各级党组织围绕基层治理开展了一系列富有成效的工作，积累了经验"
+    found = run("设为首页 加入收藏", text_line, "街总广东办庆祝成立六周年", BODY)
+    assert found.paragraphs == [text_line, BODY]
+    menu = "首页 | 专题 | 经验交流 | 材料汇编"
+    guessed = run("专题报道", menu, "一、前言", BODY)  # above a weak guess only short lines go
+    assert guessed.meta.title == "一、前言" and title_notes(guessed)
+    assert guessed.paragraphs == [menu, BODY]
+
+
+def test_a_greeting_opening_a_speech_is_not_split_off_as_a_headline():
+    speech = "尊敬的各位领导、同志们：大家好！今天我们在这里召开全县基层党建工作推进会。"
+    found = run(speech, BODY)
+    assert found.paragraphs[0] == speech
+
+
 def test_a_breadcrumb_is_never_the_title():
     found = run("当前位置：首页 >> 地方 >> 浙江", "仙乡有礼·雷峰广场", "发布时间：2023-12-13 11:10:41", BODY)
     assert (found.meta.title, found.meta.date) == ("仙乡有礼·雷峰广场", dt.date(2023, 12, 13))

@@ -192,7 +192,8 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     found.meta.date = found.meta.date or _valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip()))
     end = header_end(found.paragraphs)
     gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if i == choice.best.index
-            or (i < choice.best.index and not names_line(p)) or (_repeats_title(p, title) and not DATE_RE.search(p))}
+            or (i < choice.best.index and _site_header_line(p, choice.weak))
+            or (_repeats_title(p, title) and not DATE_RE.search(p))}
     for column in (tidy_title(candidate_text(found.paragraphs[i]))[1] for i in sorted(gone)):
         if column and column not in found.meta.tags:
             found.meta.tags.insert(0, column)
@@ -202,6 +203,15 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         found.meta.review.append(f"标题：原文标题不明确，已推测为“{title}”，请核对")
     if choice.runner_up:
         found.meta.review.append(f"标题也可能是：“{tidy_title(choice.runner_up.text)[0]}”")
+
+
+def _site_header_line(paragraph: str, weak: bool) -> bool:
+    """A line above the headline that may go: not a byline, and nothing that reads as text (a
+    longer line with clause marks stays, whatever it is). Above a guessed headline only short
+    lines (menu words, banners) go, so a wrong guess never takes a passage of text with it."""
+    if names_line(paragraph) or (len(paragraph) > 30 and re.search("[，。；]", paragraph)):
+        return False
+    return not weak or len(paragraph) <= 12
 
 
 def _repeats_title(paragraph: str, title: str) -> bool:

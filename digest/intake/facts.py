@@ -230,8 +230,9 @@ def flattened_title(paragraph: str) -> str | None:
         title = " ".join(words[:1] if len(words) == 3 and words[0] == words[1] else words[:-1])
     else:
         return None
-    # a dateline or a byline in brackets opens a lede, not a headline
-    return title if _han_count(title) >= 4 and not re.search(r"[（(【\[\d]", title) else None
+    # a dateline, a byline in brackets or a greeting opens a lede or a speech, not a headline
+    text_like = re.search(rf"[（(【\[\d、，]|{title_rules()['addresses']}", title)
+    return title if _han_count(title) >= 4 and not text_like else None
 
 
 def choose_title(paragraphs: list[str]) -> TitleChoice | None:
