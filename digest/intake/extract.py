@@ -2,54 +2,44 @@
 
 Works on the output of `clean_text` (target script, paragraphs separated by blank lines).
 Each `take_*` function looks at the paragraphs, returns what it found and the paragraphs
-without the lines it consumed, so the body keeps only the article itself.
+without the lines it consumed, so the body keeps only the article itself. Titles, bylines and
+sources are chosen among scored candidates in facts.py, bylines.py and sources.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from digest.intake.bylines import has_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
-from digest.schema import FrontMatter
+from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
+                                 affiliation_line, candidate_text, choose_title, flattened_title, header_end,
+                                 is_body_text, join_split_names, looks_like_name, names_line, published_date,
+                                 tidy_title)
+from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
+                                   tidy_source)
 
-SENTENCE_END = "。！？!?…"
-CLOSERS = "”’」』）)】》"
-TITLE_MAX = 64
 SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
 LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # tried in this order
 
-DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
-SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
+LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
-NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
-COLUMN_RE = re.compile(rf"^(?:【([^】]{{2,16}})】\s*(.+)|([^|｜丨]{{2,16}}?)\s*[|｜丨]\s*(.+)|(.+?)\s*【([^】]{{2,16}})】)$")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
-
-
-@dataclass
-class Extracted:
-    """The front-matter found, and the body paragraphs and references left once it is out."""
-
-    meta: FrontMatter = field(default_factory=lambda: FrontMatter(title=""))
-    paragraphs: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
 
 
 def extract(text: str, rules: dict[str, Any]) -> Extracted:
     """Split cleaned text into metadata and body paragraphs."""
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
     labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
-    for step in (take_references, take_labelled_lines, take_doi, take_title, take_byline,
-                 take_date, take_trailing_authors, take_column_tags):
+    for step in (take_references, take_labelled_lines, take_doi, take_title, take_header_sources, take_byline,
+                 take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
     take_vocabulary_tags(found, rules["tag_vocabulary"])
@@ -67,12 +57,12 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
     regex finding any label with a colon, to split lines carrying several.
     """
     patterns = {kind: re.compile(
-        rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：]?"
-        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：/]"
+        rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：︰]?"
+        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/]"
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
-    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：]", re.IGNORECASE)
+    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
     return patterns
 
 
@@ -99,6 +89,7 @@ def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) ->
 def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[str, str]]:
     """The (kind, value) pairs of a metadata line; none for article text. A sentence or a
     long line is metadata only as an abstract (`摘要：…。`), so only that label is tried there."""
+    paragraph = LIST_BULLET_RE.sub("", paragraph)  # `• 来源：党群工作部`
     is_sentence = SENTENCE_END_RE.search(paragraph) is not None
     several = [] if is_sentence else _several_labels(paragraph, labels)
     if several:
@@ -116,13 +107,13 @@ def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[
     if len(paragraph) > 100:
         return []
     matches = list(labels["*"].finditer(paragraph))
-    date = DATE_RE.search(paragraph)
+    date = published_date(paragraph)
     if len(matches) + (date is not None) < 2:
         return []
     segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
     for match, following in zip(matches, [*matches[1:], None]):
         value = paragraph[match.end():following.start() if following else len(paragraph)]
-        value = re.split(rf"{DATE_RE.pattern}|\S+[:：]", value)[0].strip(" |｜/·　")
+        value = re.split(rf"{DATE_RE.pattern}|[^\s【】\[\]]+[:：︰]", value)[0].strip(" |｜/·　【】[]")
         segments.append((_kind_of(match.group(1), labels), value))
     return segments
 
@@ -143,12 +134,17 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
         found.meta.editor = found.meta.editor or "、".join(split_list(value))
     elif kind == "author":
         found.meta.authors += [a for a in split_names(value) if a not in found.meta.authors]
+        paper = BYLINE_OUTLET_RE.search(value)
+        found.sources += [("byline", paper.group(1))] if paper else []
     elif kind == "source":
+        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
         url = URL_RE.search(value)
         if url:
             found.meta.source_url = found.meta.source_url or url.group(0)
             value = URL_RE.sub("", value).strip(" ：:")
-        found.meta.source = found.meta.source or (value or None)
+        source, names = tidy_source(value)
+        found.sources += [("label", source)] if source else []
+        found.meta.authors += [a for a in names if a not in found.meta.authors]
 
 
 def split_list(value: str) -> list[str]:
@@ -159,7 +155,8 @@ def split_list(value: str) -> list[str]:
 def split_names(value: str) -> list[str]:
     """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
     value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
-    return [name for name in split_list(value) if len(name) <= 20]
+    value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
+    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name)]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -184,34 +181,57 @@ def take_doi(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
 
 
 def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
-    """The first title-like line; a repeated headline just after it is dropped."""
-    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
-        if looks_like_title(paragraph):
-            found.meta.title = paragraph.strip()
-            del found.paragraphs[index]
-            if _repeats_title(found.paragraphs[index:index + 1], found.meta.title):
-                del found.paragraphs[index]
-            return
-        if is_body_text(paragraph):
-            break
-    found.meta.title = guess_title(found.paragraphs)
-    found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
+    """The best-scored header line (facts.py). The site header above it goes, and so do its
+    repeats in the header unless they carry the date."""
+    choice = choose_title(found.paragraphs)
+    if choice is None:
+        take_flattened_title(found)
+        found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
+        return
+    title = found.meta.title = tidy_title(choice.best.text)[0]
+    found.meta.date = found.meta.date or _valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip()))
+    end = header_end(found.paragraphs)
+    gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if i == choice.best.index
+            or (i < choice.best.index and _site_header_line(p, choice.weak))
+            or (_repeats_title(p, title) and not DATE_RE.search(p))}
+    for column in (tidy_title(candidate_text(found.paragraphs[i]))[1] for i in sorted(gone)):
+        if column and column not in found.meta.tags:
+            found.meta.tags.insert(0, column)
+    found.header = [p for i, p in enumerate(found.paragraphs) if i in gone]
+    found.paragraphs = [p for i, p in enumerate(found.paragraphs) if i not in gone]
+    if choice.weak:
+        found.meta.review.append(f"标题：原文标题不明确，已推测为“{title}”，请核对")
+    if choice.runner_up:
+        found.meta.review.append(f"标题也可能是：“{tidy_title(choice.runner_up.text)[0]}”")
 
 
-def _repeats_title(following: list[str], title: str) -> bool:
+def _site_header_line(paragraph: str, weak: bool) -> bool:
+    """A line above the headline that may go: not a byline, and nothing that reads as text (a
+    longer line with clause marks stays, whatever it is). Above a guessed headline only short
+    lines (menu words, banners) go, so a wrong guess never takes a passage of text with it."""
+    if names_line(paragraph) or (len(paragraph) > 30 and re.search("[，。；]", paragraph)):
+        return False
+    return not weak or len(paragraph) <= 12
+
+
+def _repeats_title(paragraph: str, title: str) -> bool:
     """The headline again, perhaps without the column around it (`【基层一线】X`, then `X`)."""
-    return bool(following) and len(following[0]) >= 4 and following[0] in title and len(following[0]) * 2 > len(title)
+    if len(paragraph) > 2 * len(title) + 24:  # a body paragraph: no need to tidy it
+        return False
+    text = tidy_title(candidate_text(paragraph))[0]
+    return len(text) >= 4 and (text == title or (text in title and len(text) * 2 > len(title)))
 
 
-def looks_like_title(paragraph: str) -> bool:
-    text = paragraph.strip()
-    return (4 <= len(text) <= TITLE_MAX and "\n" not in text and re.search(f"[{HAN}]", text) is not None
-            and not text.endswith(("。", "；", "，", "：")) and not DATE_RE.search(text)
-            and not NAME_RE.match(text))
-
-
-def is_body_text(paragraph: str) -> bool:
-    return len(paragraph) > TITLE_MAX or paragraph.rstrip(CLOSERS).endswith(tuple("。！？"))
+def take_flattened_title(found: Extracted) -> None:
+    """No header line: a headline run into the first paragraph is split off, else the first
+    clause stands in."""
+    flat = flattened_title(found.paragraphs[0]) if found.paragraphs else None
+    if flat is None:
+        found.meta.title = guess_title(found.paragraphs)
+        return
+    found.meta.title = flat
+    rest = re.sub(rf"^(?:{re.escape(flat)}\s*)+", "", found.paragraphs[0])
+    found.paragraphs[0:1] = [rest] if rest else []
 
 
 def guess_title(paragraphs: list[str]) -> str:
@@ -226,19 +246,10 @@ def guess_title(paragraphs: list[str]) -> str:
 
 def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """Short name lines under the title (`李海燕`), and an affiliation line after them."""
-    while found.paragraphs and not found.meta.authors and _names_line(found.paragraphs[0]):
-        found.meta.authors = split_names(found.paragraphs.pop(0))
-        if found.paragraphs and _affiliation_line(found.paragraphs[0]):
+    while found.paragraphs and not found.meta.authors and names_line(found.paragraphs[0]):
+        found.meta.authors = split_names(join_split_names(found.paragraphs.pop(0)))
+        if found.paragraphs and affiliation_line(found.paragraphs[0]):
             found.paragraphs.pop(0)
-
-
-def _names_line(paragraph: str) -> bool:
-    names = split_list(paragraph)
-    return 0 < len(names) <= 6 and all(NAME_RE.match(name) for name in names)
-
-
-def _affiliation_line(paragraph: str) -> bool:
-    return len(paragraph) <= 40 and re.search(r"(大学|学院|党校|研究[院所]|中心|委员会|公司|医院|学校)$", paragraph) is not None
 
 
 def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -256,9 +267,22 @@ def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         found.meta.authors += [a for a in rest if a not in found.meta.authors]
         del found.paragraphs[index]
         return
+    take_header_date(found)
 
 
-def _valid_date(match: re.Match[str]) -> dt.date | None:
+def take_header_date(found: Extracted) -> None:
+    """No date under the headline: the last one in the site header above it is a guess (it is
+    more often the day the page was printed or crawled), so the curator is asked to check it."""
+    dates = [_valid_date(DATE_RE.search(line)) for line in found.header if len(line) <= 80]
+    guess = next((date for date in reversed(dates) if date), None)
+    if guess and not found.meta.date:
+        found.meta.date = guess
+        found.meta.review.append(f"日期：{guess.isoformat()} 取自标题上方的页眉，可能是抓取日期，请核对")
+
+
+def _valid_date(match: re.Match[str] | None) -> dt.date | None:
+    if match is None:
+        return None
     try:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
@@ -294,44 +318,21 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
     found.paragraphs[-1:] = [body] if body else []
 
 
-@lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
-    text = (Path(__file__).parent.parent / "data" / "surnames.txt").read_text(encoding="utf-8")
-    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
-
-
-def looks_like_name(text: str) -> bool:
-    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname."""
-    return NAME_RE.match(text) is not None and (text[:1] in surnames() or text[:2] in surnames())
-
-
-def take_column_tags(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
-    """`人民论坛网评 | 标题` or `【基层一线】标题`: the column becomes a tag, not the title."""
-    match = COLUMN_RE.match(found.meta.title)
-    if not match:
-        return
-    column, title = (match.group(1), match.group(2)) if match.group(1) else \
-        (match.group(3), match.group(4)) if match.group(3) else (match.group(6), match.group(5))
-    found.meta.title = title.strip()
-    if column.strip() not in found.meta.tags:
-        found.meta.tags.insert(0, column.strip())
-
-
 def take_source(found: Extracted, rules: dict[str, Any]) -> None:
-    """Source from a `来源：` line, else a known name in the header or tags, else the DOI."""
-    if found.meta.source:
-        found.meta.source = rules["source_names"].get(found.meta.source, found.meta.source)
-        return
-    haystack = "\n".join([found.meta.title, *found.meta.tags, *found.paragraphs[:1], *found.paragraphs[-2:]])
-    for name, source in sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0])):
-        if name in haystack:
-            found.meta.source = source
-            return
-    if found.meta.doi:
-        for prefix, journal in sorted(rules["doi_journals"].items(), key=lambda item: -len(item[0])):
-            if found.meta.doi.lower().startswith(prefix.lower()):
-                found.meta.source = journal
-                return
+    """The best-weighted source candidate (sources.py): labelled lines, journal and paper lines,
+    bylines and datelines, then a known publisher's name in the header or last lines, the DOI."""
+    candidates = list(found.sources)
+    haystack = "\n".join([found.meta.title, *found.header[-1:], *found.meta.tags, *found.paragraphs[:1],
+                          *found.paragraphs[-2:]])
+    known = sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0]))
+    candidates += next(([("known_name", source)] for name, source in known if name in haystack), [])
+    doi = (found.meta.doi or "").lower()
+    candidates += next(([("doi", journal)] for prefix, journal in sorted(rules["doi_journals"].items(),
+                        key=lambda item: -len(item[0])) if doi and doi.startswith(prefix.lower())), [])
+    best, close = choose_source(candidates)
+    found.meta.source = rules["source_names"].get(best, best) if best else None
+    if close:
+        found.meta.review.append(f"来源也可能是：“{close}”")
 
 
 def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:
@@ -348,7 +349,7 @@ def take_summary(found: Extracted) -> None:
         found.meta.summary = found.meta.summary.strip()
         return
     first = next((p for p in found.paragraphs if is_body_text(p)), found.paragraphs[0] if found.paragraphs else "")
-    found.meta.summary = cut_at_sentence(first, SUMMARY_MAX) or None
+    found.meta.summary = cut_at_sentence(without_dateline(first), SUMMARY_MAX) or None
 
 
 def cut_at_sentence(text: str, limit: int) -> str:

@@ -1,0 +1,284 @@
+"""Metadata as candidates: every header line may be the title; score them all, take the best.
+
+A scraped page's header holds navigation, banners, breadcrumbs, column names, dates and bylines
+around the headline. Taking the first title-like line picks the breadcrumb or the site banner;
+instead each line above the first run of prose is scored from where it stands (how close to the
+prose, what follows it) and how it looks (length, separators, labels, list bullets, digits), with
+weights kept as data in digest/data/facts.yaml. A weak winner, or a close runner-up, is said under
+`review:` so the curator checks it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.intake.clean.punctuation import HAN
+from digest.schema import FrontMatter
+
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’」』）)】》"
+TITLE_MAX = 64
+DATA = Path(__file__).parent.parent / "data"
+
+DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
+NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
+LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
+TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标题|题目|名称|题)\s*[:：︰]\s*")
+PART_SEPARATOR_RE = re.compile(r"\s*[|｜丨]\s*|\s*_\s*|(?<=[^\d\s])\s*-\s*(?=[^\d\s])|\s+-\s+")
+TRAILING_BRACKET_RE = re.compile(r"\s*[（(\[]([^（）()\[\]]{1,8})[）)\]]$")
+FOOTNOTE_TAIL_RE = re.compile(r"\s*[*＊]\s*(?:[\s—-]*.*)?$")
+LEADING_NUMBER_RE = re.compile(r"^[一二三四五六七八九十]+[、．.]\s*")
+BAR_RE = re.compile(r"\s*[|｜丨]\s*")
+COLUMN_RE = re.compile(rf"^(?:【([^】\d]{{2,16}})】\s*(.+)|(.+?)\s*【([^】\d]{{2,16}})】)$")
+AFFILIATION_RE = re.compile(r"(?:大学|学院|党校|研究[院所]|中心|委员会|公司|医院|学校|\d{6})$")
+AFFILIATION_BRACKETED_RE = re.compile(r"(?:大学|学院|学部|党校|研究[院所]|中心|委员会|公司|医院|学校|办公室|[院所系处局厅部]|\d{6})$")
+ENCLOSED_RE = re.compile(r"^[（(][^（）()]*[）)]$")
+SPLIT_SINGLE_RE = re.compile(rf"(?<![{HAN}])([{HAN}]) ([{HAN}])(?![{HAN}])")
+
+
+@dataclass
+class Extracted:
+    """The front-matter found, and the body paragraphs and references left once it is out."""
+
+    meta: FrontMatter = field(default_factory=lambda: FrontMatter(title=""))
+    paragraphs: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # the title line and the site header above it
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (kind of place, name) candidates
+
+
+@dataclass
+class Candidate:
+    """One header line as a possible title: its tidied text, where it stood, what it scored."""
+
+    text: str
+    index: int
+    score: float = 0.0
+    features: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TitleChoice:
+    best: Candidate
+    runner_up: Candidate | None
+    weak: bool
+
+
+@lru_cache(maxsize=1)
+def title_rules() -> dict[str, Any]:
+    data = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))
+    rules = data["title"]
+    rules["compiled"] = {name: re.compile(pattern) for name, pattern in rules["patterns"].items()}
+    rules["keep_bracket"] = re.compile(rules["trailing_bracket_keep"])
+    rules["published_re"] = re.compile(rf"(?:{rules['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}")
+    return rules
+
+
+def published_date(line: str) -> re.Match[str] | None:
+    """The date on a header line: the one labelled as the publication date (`成文日期：… 发布日期：…`)
+    when there are several, else the first."""
+    if not YEAR_RE.search(line):
+        return None
+    labelled = title_rules()["published_re"].search(line)
+    return DATE_RE.search(line, labelled.start()) if labelled else DATE_RE.search(line)
+
+
+def is_body_text(paragraph: str) -> bool:
+    return len(paragraph) > TITLE_MAX or paragraph.rstrip(CLOSERS).endswith(tuple("。！？"))
+
+
+def looks_like_title(paragraph: str) -> bool:
+    text = paragraph.strip()
+    return (4 <= len(text) <= TITLE_MAX and "\n" not in text and re.search(f"[{HAN}]", text) is not None
+            and not text.endswith(("。", "；", "，", "：")) and not DATE_RE.search(text)
+            and not NAME_RE.match(text))
+
+
+def names_line(paragraph: str) -> bool:
+    """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`: a line of names only."""
+    if len(paragraph) > 40:  # six names at most: no need to split a paragraph
+        return False
+    names = [n for n in re.split(r"[;；,，、\s]+", join_split_names(paragraph)) if n]
+    return 0 < len(names) <= 6 and all(looks_like_name(name) for name in names)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    text = (DATA / "surnames.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+
+
+def looks_like_name(text: str) -> bool:
+    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname."""
+    return NAME_RE.match(text) is not None and (text[:1] in surnames() or text[:2] in surnames())
+
+
+def join_split_names(text: str) -> str:
+    """`丁 昕` -> `丁昕`: two-character names are often spaced out to line up with longer ones."""
+    return SPLIT_SINGLE_RE.sub(r"\1\2", text.strip())
+
+
+def affiliation_line(paragraph: str) -> bool:
+    """`中共某市委党校`, `（上海大学马克思主义学院 上海 200444）`: where the authors work."""
+    text = paragraph.strip()
+    bracketed = ENCLOSED_RE.match(text)
+    suffix = AFFILIATION_BRACKETED_RE if bracketed else AFFILIATION_RE
+    return len(text) <= 60 and suffix.search(text.strip("（）()")) is not None
+
+
+def is_meta_line(paragraph: str) -> bool:
+    """Lines that sit between a headline and its text: dates, bylines, affiliations."""
+    return ((DATE_RE.search(paragraph) is not None and len(paragraph) <= 80 and not is_body_text(paragraph))
+            or names_line(paragraph) or affiliation_line(paragraph))
+
+
+def is_prose(paragraph: str) -> bool:
+    """A sentence, or a long line with clause marks: a long row of menu words is not prose, nor
+    is a headline asking a question."""
+    text = paragraph.rstrip(CLOSERS)
+    return (text.endswith(("。", "！", "…")) or (text.endswith("？") and (len(text) > 40 or "。" in text))
+            or (len(text) > TITLE_MAX and len(re.findall("[，。；：]", text)) >= 2))
+
+
+def header_end(paragraphs: list[str]) -> int:
+    """Index of the first prose paragraph: the header is what stands above it."""
+    limit = title_rules()["header_lines"]
+    return next((i for i, p in enumerate(paragraphs[:limit]) if is_prose(p)), min(len(paragraphs), limit))
+
+
+def title_candidates(paragraphs: list[str]) -> list[Candidate]:
+    """Every title-like header line, scored; best first (ties: the earlier line)."""
+    end = header_end(paragraphs)
+    meta = [is_meta_line(p) for p in paragraphs[:end]]
+    found = []
+    for index in range(end):
+        text = candidate_text(paragraphs[index])
+        if looks_like_title(text) and not names_line(text) and not affiliation_line(text):
+            found.append(score_title(Candidate(text, index), paragraphs, meta))
+    return sorted(found, key=lambda c: (-c.score, c.index))
+
+
+def candidate_text(paragraph: str) -> str:
+    """`2025.03.04 标题`, `标题：标题`: the date or label in front is not part of the headline."""
+    text = TITLE_LABEL_RE.sub("", paragraph.strip())
+    rest = LEADING_DATE_RE.sub("", text)
+    return rest if len(rest) >= 6 else text
+
+
+def score_title(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -> Candidate:
+    """Add the weight of every feature the line shows (facts.yaml, `title.weights`); `meta` says
+    which lines above the first prose are dates, bylines or affiliations."""
+    rules = title_rules()
+    weights = rules["weights"]
+    end = len(meta)
+    candidate.features = _form_features(candidate.text, rules["compiled"]) + \
+        _position_features(candidate, paragraphs, meta)
+    between = meta[candidate.index + 1:end].count(False)
+    candidate.score = sum(weights[name] for name in candidate.features) + weights["distance"] * between
+    return candidate
+
+
+def _form_features(text: str, patterns: dict[str, re.Pattern[str]]) -> list[str]:
+    han = len(re.findall(f"[{HAN}]", text))
+    features = [name for name, pattern in patterns.items() if pattern.search(text)]
+    features.append("fair_length" if 6 <= len(text) <= 50 else "long" if len(text) > 50 else "short")
+    if han < 5 and "short" not in features:
+        features.append("short")
+    if len(re.findall(r"\d", text)) > max(3, len(text) // 4):
+        features.append("digits")
+    if len(PART_SEPARATOR_RE.split(text)) >= 3:
+        features.append("separators")
+    words = text.split()
+    if len(words) >= 3 and sum(len(w) <= 4 for w in words) * 3 >= len(words) * 2:
+        features.append("nav_tokens")
+    return features
+
+
+def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -> list[str]:
+    end = len(meta)
+    after = candidate.index + 1
+    features = ["meta_next"] if after < end and meta[after] else []
+    while after < end and meta[after]:
+        after += 1
+    if after < len(paragraphs) and after == end:
+        features.append("prose_next")
+    core = tidy_title(candidate.text)[0]
+    if len(core) >= 6 and any(core in paragraphs[i] for i in range(min(len(paragraphs), end + 2))
+                              if i != candidate.index):
+        features.append("repeated")
+    return features
+
+
+def flattened_title(paragraph: str) -> str | None:
+    """A headline run into its first paragraph (`标题 标题 为进一步…`, `…的讲话同志们：`,
+    `标题 情系同乐 11月初，…`): the words before the last space of the first clause, once, or
+    what stands before the speaker's address."""
+    clause = re.split("[，。；：！？]", paragraph, maxsplit=1)[0]
+    address = re.match(rf"^(.{{6,40}}?)(?:{title_rules()['addresses']})", clause)
+    words = clause.split()
+    if address:
+        title = address.group(1)
+    elif 2 <= len(words) <= 4 and len(clause) <= 48:
+        title = " ".join(words[:1] if len(words) == 3 and words[0] == words[1] else words[:-1])
+    else:
+        return None
+    # a dateline, a byline in brackets or a greeting opens a lede or a speech, not a headline
+    text_like = re.search(rf"[（(【\[\d、，]|{title_rules()['addresses']}", title)
+    return title if _han_count(title) >= 4 and not text_like else None
+
+
+def choose_title(paragraphs: list[str]) -> TitleChoice | None:
+    """The best header line as title, a different close runner-up, and whether it is a guess."""
+    candidates = title_candidates(paragraphs)
+    if not candidates:
+        return None
+    rules = title_rules()
+    best = candidates[0]
+    core = tidy_title(best.text)[0]
+    runner_up = next((c for c in candidates[1:] if tidy_title(c.text)[0] != core
+                      and c.score >= best.score - rules["runner_up_within"]), None)
+    return TitleChoice(best, runner_up, best.score < rules["weak_below"])
+
+
+def tidy_title(text: str) -> tuple[str, str | None]:
+    """The headline without site suffix, footnote mark and trailing count or column bracket;
+    and the column named on its left (`人民论坛网评 | …`), which becomes a tag."""
+    text = FOOTNOTE_TAIL_RE.sub("", text) or text
+    text, column = _main_part(text)
+    match = TRAILING_BRACKET_RE.search(text)
+    if match and not title_rules()["keep_bracket"].match(match.group(1).strip()) and match.start() >= 4:
+        text = text[:match.start()]
+    if column is None and LEADING_NUMBER_RE.match(text) and len(text) > 8:
+        text = LEADING_NUMBER_RE.sub("", text)
+    return text.strip(), column
+
+
+def _main_part(text: str) -> tuple[str, str | None]:
+    """`栏目 | 标题 | 站名`, `标题_新华网`, `标题-人民网`, `【栏目】标题`: the title and its column.
+
+    A short part left of a bar, followed by a longer one, is the column; of the rest, the part
+    with the most Han characters is the headline and the others are site names."""
+    bracketed = COLUMN_RE.match(text)
+    if bracketed:
+        return (bracketed.group(2), bracketed.group(1)) if bracketed.group(1) else (bracketed.group(3), bracketed.group(4))
+    parts = [p for p in PART_SEPARATOR_RE.split(text) if p]
+    if len(parts) < 2:
+        return text, None
+    column = None
+    bar = BAR_RE.search(text)
+    if bar and len(text[:bar.start()]) <= 8 and len(parts[1]) > len(parts[0]) and text[:bar.start()] == parts[0]:
+        column, parts = parts[0], parts[1:]
+    best = max(parts, key=lambda part: (_han_count(part), -parts.index(part)))
+    return (best, column) if _han_count(best) >= 4 else (text, None)
+
+
+def _han_count(text: str) -> int:
+    return len(re.findall(f"[{HAN}]", text))
