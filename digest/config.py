@@ -91,6 +91,8 @@ def _merge_value(default: Any, value: Any, path: Path, name: str) -> Any:
         if _is_open_mapping(name):
             return {**default, **value}
         return _merge(default, value, path, prefix=f"{name}.")
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return value  # a whole number where a fraction is expected (threshold: 1)
     if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
         raise DigestError(f"setting '{name}' must be of type {type(default).__name__}", path)
     if isinstance(default, list) and name.startswith("rules."):
@@ -115,6 +117,9 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
         if not isinstance(data[key], int) or data[key] < 1:
             raise DigestError(f"setting '{key}' must be a positive whole number", path)
     _check_editions(data, path)
+    threshold = data["duplicates"]["threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise DigestError("setting 'duplicates.threshold' must be a number above 0 and at most 1", path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     if data["script"] not in SIMPLIFIED_SCRIPTS:

@@ -21,7 +21,7 @@ from digest.config import Config
 from digest.errors import DigestError
 from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
-from digest.schema import SLUG_RE, read_document
+from digest.schema import SLUG_RE, Publication, read_document
 from digest.slug import newly_made_slugs, remember, slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
@@ -72,6 +72,7 @@ class Article:
     path: str  # the content file's (a str: a Path is slow to unpickle, and a big site has many)
     digest: str
     body_of: Callable[[str], Body] = field(compare=False, repr=False)
+    also_published: tuple[Publication, ...] = ()  # the same story on other sites (merged reposts)
 
     @property
     def body_html(self) -> str:
@@ -260,7 +261,7 @@ class ArticleReader:
         return Article(
             slug=meta.slug or _slug_from_filename(path), title=meta.title, date=meta.date,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
-            source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
+            source_url=meta.source_url, also_published=tuple(meta.also_published), doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
             reading_minutes=reading_minutes(han_count, self.reading_speed), draft=meta.draft, path=str(path),
             digest=content_digest(self.key, path, data),
