@@ -157,6 +157,8 @@ class Run:
     def render(self, jobs: int | None) -> None:
         todo = [*self.updates, *self.new]
         detect = self.config["duplicates"]["detect"]
+        if detect and self.new:
+            import datasketch  # noqa: F401  (once here, not in each worker: it takes half a second)
         items = [(self.seeds[name], detect and name in self.new) for name in todo]
         done = ordered_map(partial(render_safely, config=self.config), items, jobs, parallel_from=PARALLEL_FROM)
         self.rendered = dict(zip(todo, done))
