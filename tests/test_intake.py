@@ -325,3 +325,79 @@ def test_config_change_lists_the_articles_and_fields_it_changes(tmp_path, capsys
     out = cli(project, capsys, "ingest")[1]
     (path,) = articles(project).values()
     assert re.search(rf"updated\s+{SEEDS[4].name} -> content/{path.name} \(source, tags\)", out), out
+
+
+# ------------------------------------------------------------------ the dedup contract, against an oracle
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+HIGH, LOW = 0.8, 0.25  # the default threshold is 0.5: far above it always merged, far below never
+
+
+@pytest.fixture(scope="module")
+def pool() -> list[str]:
+    from bench.corpus import sentence_pool
+    return sorted(set(sentence_pool()))
+
+
+seed_specs = st.lists(
+    st.tuples(st.integers(0, 3),                       # which story
+              st.sampled_from(["copy", "same", "edit"]),  # byte copy of the story's first seed, same text, edited
+              st.lists(st.integers(0, 10_000), max_size=12)),  # edits: sentences replaced
+    min_size=2, max_size=7)
+
+
+def seed_text(number: int, sentences: list[str]) -> str:
+    paragraphs = ["".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    return f"第{number}号文章的标题\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=seed_specs, stories=st.lists(st.lists(st.integers(0, 10_000), min_size=12, max_size=30, unique=True),
+                                          min_size=4, max_size=4))
+def test_duplicates_follow_the_contract_of_a_brute_force_oracle(tmp_path_factory, pool, specs, stories):
+    from digest.config import load_config
+    from digest.intake.duplicates import jaccard, text_key
+    from digest.intake.ingest import ingest
+
+    project = make_project(tmp_path_factory.mktemp("dedup"), [])
+    first_text: dict[int, str] = {}
+    for number, (story, kind, edits) in enumerate(specs):
+        sentences = list(dict.fromkeys(pool[i % len(pool)] for i in stories[story]))
+        for edit_at in edits if kind == "edit" else ():
+            sentences[edit_at % len(sentences)] = pool[(edit_at * 7) % len(pool)]
+        text = first_text.get(story) if kind == "copy" and story in first_text else seed_text(number, sentences)
+        first_text.setdefault(story, text)
+        (project / "seeds" / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    report = ingest(load_config(project / "config.yaml"), jobs=1)
+    by_seed = {result.seed: result for result in report.results}
+    bodies = {path.stem: read_document(path)[1] for path in (project / "content").glob("*.md")}
+    seeds = sorted(by_seed)
+    for index, name in enumerate(seeds):
+        result, data = by_seed[name], (project / "seeds" / name).read_bytes()
+        if result.status == "failed":
+            continue  # no article text (a story of repeated sentences): nothing to compare
+        earlier = [s for s in seeds[:index] if by_seed[s].status == "created"]
+        mine = read_document(result.path)[1] if result.status == "created" else None
+        same_bytes = [s for s in seeds[:index] if (project / "seeds" / s).read_bytes() == data
+                      and by_seed[s].status != "failed"]
+        if same_bytes:  # an exact copy: always a duplicate of the first one's article
+            assert result.status == "duplicate" and result.path == by_seed[same_bytes[0]].path
+            continue
+        if result.status == "created":  # nothing far above the threshold was there before it
+            for other in earlier:
+                assert jaccard(mine, bodies[by_seed[other].path.stem]) < HIGH, (name, other)
+                assert text_key(mine) != text_key(bodies[by_seed[other].path.stem])
+        else:  # merged or duplicate: only into an article far from unlike it, made before it
+            assert result.status in ("merged", "duplicate") and result.path.stem in bodies
+            own = bodies[result.path.stem]
+            rendered = seed_body(project, name)
+            assert jaccard(rendered, own) > LOW, (name, result.path.name)
+
+
+def seed_body(project: Path, name: str) -> str:
+    from digest.config import load_config
+    from digest.intake.ingest import render_seed
+
+    path = project / "seeds" / name
+    return render_seed(path.read_bytes(), path, load_config(project / "config.yaml"))[1]
