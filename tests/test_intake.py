@@ -284,6 +284,23 @@ def test_restore_takes_a_merged_repost_back_as_its_own_article(tmp_path, capsys)
     assert status == 0 and re.search(r"created\s+b\.txt -> content/\S+-2\.md", out)
 
 
+def test_repost_arriving_later_is_added_to_an_edited_article_without_touching_its_body(tmp_path, capsys):
+    project = repost_pair(tmp_path)
+    repost = (project / "seeds" / "b.txt").rename(tmp_path / "b.txt")
+    cli(project, capsys, "ingest")
+    (path,) = (project / "content").glob("*.md")
+    edited = edit(path)
+    repost.rename(project / "seeds" / "b.txt")
+    out = cli(project, capsys, "ingest")[1]
+    assert re.search(rf"merged\s+b\.txt -> content/{path.name}", out)
+    meta, body, _ = read_document(path)
+    assert [p.source for p in meta.also_published] == ["福建观察"] and "编辑补充的一段" in body and meta.draft
+    assert body == edited.split("\n---\n", 1)[1]
+    assert [b.read_text(encoding="utf-8") for b in (project / "content" / ".replaced").glob("*.md")] == [edited]
+    cli(project, capsys, "ingest", "--restore", "b.txt")  # a wrong merge undone: no longer listed
+    assert read_document(path)[0].also_published == []
+
+
 # ------------------------------------------------------------------ 6. a quiet, useful report
 
 def test_quiet_report_by_default_every_seed_with_v(two, capsys):

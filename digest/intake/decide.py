@@ -78,6 +78,7 @@ class Decider:
             return
         run.record.entries[name] = Entry(run.hashes[name], match.slug, "merged", published=published)
         run.merged_into.add(match.slug)
+        run.new_merges.add(name)
         path = run.article_path(match.slug)
         alike = "same text" if match.exact else f"{match.similarity:.0%} alike"
         run.results[name] = SeedResult(name, "merged", path, detail=f"(a repost from {meta.source or 'another site'}, "

@@ -103,7 +103,8 @@ class Run:
         self.new: list[str] = []                # seeds to decide: article, duplicate or merged
         self.rendered: dict[str, Rendered | DigestError] = {}
         self.writes: list[Write] = []
-        self.merged_into: set[str] = set()      # articles that gained a repost in this run
+        self.merged_into: set[str] = set()      # articles that gained (or lost) a repost in this run
+        self.new_merges: set[str] = set()       # seeds merged in this run
         self.taken = set(existing) | {e.article for e in record.entries.values() if e.article}
         self.report = IngestReport()
         self.results: dict[str, SeedResult] = {}
@@ -119,6 +120,8 @@ class Run:
         entry = self.record.get(name)
         if entry is not None:
             entry.gone = False
+        if name in self.restoring and entry is not None and entry.decision == "merged":
+            self.merged_into.add(entry.article)  # its article no longer lists it
         if name in self.restoring or entry is None or (
                 entry.decision in ("duplicate", "merged") and entry.sha256 != self.hashes[name]):
             self.new.append(name)  # a changed copy is a new seed: decided again
@@ -204,13 +207,16 @@ class Run:
             self.results[item.seed] = result
         self.merged_into -= {item.path.stem for item in self.writes}
 
-    def with_merges(self, meta: FrontMatter) -> FrontMatter:
-        """The reposts recorded as merged into this article, listed and noted for review."""
-        merged = self.record.merged_into(meta.slug)
-        meta.also_published = [entry.published for _, entry in merged if entry.published]
-        meta.review = [note for note in meta.review if not note.startswith(MERGE_NOTE[:5])] + [
-            to_target_script(MERGE_NOTE.format(seed=seed, source=entry.published.source or "来源不明"),
-                             self.config["script"]) for seed, entry in merged if entry.published]
+    def with_merges(self, meta: FrontMatter, only_new: bool = False) -> FrontMatter:
+        """The reposts recorded as merged into this article listed, each with a review note (when
+        `only_new`, for an article ingest does not rewrite, a note for those merged in this run only:
+        the curator may have resolved the others)."""
+        merged = [(seed, entry) for seed, entry in self.record.merged_into(meta.slug) if entry.published]
+        meta.also_published = [entry.published for _, entry in merged]
+        noted = [seed for seed, _ in merged if not only_new or seed in self.new_merges]
+        meta.review = [*meta.review, *(to_target_script(MERGE_NOTE.format(
+            seed=seed, source=self.record.entries[seed].published.source or "来源不明"), self.config["script"])
+            for seed in noted)]
         return meta
 
     def amend_merged(self) -> None:
@@ -220,7 +226,7 @@ class Run:
             article = self.existing.get(slug)
             if article is None or article.meta is None:
                 continue
-            text = dump_front_matter(self.with_merges(article.meta)) + article.body
+            text = dump_front_matter(self.with_merges(article.meta, only_new=True)) + article.body
             if article.edited:
                 back_up(article.path, article.text)
             else:
