@@ -37,8 +37,8 @@ class Decider:
     def add_articles(self, jobs: int | None) -> None:
         readable = [article for _, article in sorted(self.run.existing.items()) if article.meta is not None]
         signatures = ordered_map(signature, [article.body for article in readable], jobs, parallel_from=PARALLEL_FROM)
-        for article, hashvalues in zip(readable, signatures):
-            self.index.add(article.slug, text_key(article.body), hashvalues)
+        for article, signed in zip(readable, signatures):
+            self.index.add(article.slug, text_key(article.body), signed)
             self.meta_of[article.slug] = article.meta
 
     def decide(self, name: str, rendered: Rendered) -> None:

@@ -120,9 +120,10 @@ class Run:
         entry = self.record.get(name)
         if entry is not None:
             entry.gone = False
-        if name in self.restoring and entry is not None and entry.decision == "merged":
+        restored = name in self.restoring and (entry is None or entry.decision != "ingested")
+        if restored and entry is not None and entry.decision == "merged":
             self.merged_into.add(entry.article)  # its article no longer lists it
-        if name in self.restoring or entry is None or (
+        if restored or entry is None or (
                 entry.decision in ("duplicate", "merged") and entry.sha256 != self.hashes[name]):
             self.new.append(name)  # a changed copy is a new seed: decided again
         elif entry.decision == "ingested":
