@@ -127,9 +127,18 @@ def test_unreadable_article_is_reported_and_its_seed_left_alone(two, capsys, wit
     before = sorted(p.name for p in (two / "content").glob("*.md"))
     status, out = cli(two, capsys, "ingest")
     assert status == 1
-    assert re.search(rf"failed\s+.*content/{re.escape(path.name)}:\d+: invalid front-matter YAML", out)
+    assert re.search(rf"^failed\s+content/{re.escape(path.name)}:\d+: invalid front-matter YAML", out, re.M)
     assert sorted(p.name for p in (two / "content").glob("*.md")) == before  # no …-2.md
     assert path.read_text(encoding="utf-8") == broken
+
+
+def test_also_published_is_validated_with_its_line(two, capsys):
+    _, path = next(iter(articles(two).items()))
+    text = path.read_text(encoding="utf-8").replace("tags:", "also_published:\n- {site: 人民网}\ntags:", 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("also_published:") + 1
+    status, out = cli(two, capsys, "check")
+    assert status == 1 and f"error: {path}:{line}: unknown key 'site' in 'also_published'" in out
 
 
 # ------------------------------------------------------------------ 3. nothing unreviewed is published

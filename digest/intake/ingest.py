@@ -138,8 +138,10 @@ class Run:
             entry.decision = "rejected"
             self.results[name] = SeedResult(name, "rejected", detail=f"({self.shown(self.article_path(entry.article))}"
                                                                      f" was deleted)")
-        elif article.error is not None:
-            self.results[name] = SeedResult(name, "failed", error=str(article.error))
+        elif article.error is not None:  # never taken as absent: the seed waits until the file is fixed
+            error = article.error
+            self.results[name] = SeedResult(name, "failed", error=str(DigestError(error.message, self.shown(error.path),
+                                                                                   error.line)))
         elif article.edited and not self.force:
             changed = entry.sha256 != self.hashes[name]
             hint = [f"the seed has changed since it was ingested: `./build.py ingest --force {name}` takes the "
