@@ -56,7 +56,18 @@ def write_report(path: Path, report: Report) -> None:
     sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
                 method(report)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+    path.write_text("\n\n".join(sections + kept_sections(path)) + "\n", encoding="utf-8")
+
+
+OWN_SECTION = "<!-- own section:"  # written by another benchmark (bench/duplicates.py), kept as it is
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The sections other benchmarks wrote into the file, marked as their own."""
+    if not path.exists():
+        return []
+    parts = path.read_text(encoding="utf-8").split("\n## ")[1:]
+    return ["## " + part.rstrip("\n") for part in parts if OWN_SECTION in part]
 
 
 def header(report: Report) -> str:
