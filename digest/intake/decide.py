@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digest.intake.duplicates import DuplicateIndex, Match, signature, text_key
+from digest.intake.duplicates import DuplicateIndex, Match, reduced, signature, text_key
 from digest.intake.record import Entry
 from digest.intake.report import SeedResult
 from digest.parallel import ordered_map
@@ -36,9 +36,10 @@ class Decider:
 
     def add_articles(self, jobs: int | None) -> None:
         readable = [article for _, article in sorted(self.run.existing.items()) if article.meta is not None]
-        signatures = ordered_map(signature, [article.body for article in readable], jobs, parallel_from=PARALLEL_FROM)
-        for article, signed in zip(readable, signatures):
-            self.index.add(article.slug, text_key(article.body), signed)
+        texts = [reduced(article.body) for article in readable]
+        signatures = ordered_map(signature, texts, jobs, parallel_from=PARALLEL_FROM)
+        for article, text, signed in zip(readable, texts, signatures):
+            self.index.add(article.slug, text_key(text), signed)
             self.meta_of[article.slug] = article.meta
 
     def decide(self, name: str, rendered: Rendered) -> None:

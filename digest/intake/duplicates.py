@@ -6,13 +6,16 @@ between reposts of one story and say nothing about it. Two texts are
 
 - exact duplicates when the reduced texts are equal (or the seeds' bytes are: see ingest), and
 - near duplicates when the Jaccard similarity of their sets of character 5-grams ("shingles")
-  reaches `duplicates.threshold`. It is estimated with MinHash signatures (64 permutations, over
-  one shingle in four, chosen by hash: see shingle_hashes) and candidates are found with MinHash
-  LSH buckets (Broder 1997), both from `datasketch`, so a new seed is compared with the few
-  articles sharing a bucket, never with every article.
+  reaches `duplicates.threshold`. Candidates come from MinHash signatures (64 permutations, over
+  one shingle in eight, chosen by hash) cut into 16 bands of 4 (LSH: Broder 1997; Leskovec,
+  Rajaraman and Ullman, Mining of Massive Datasets, ch. 3): texts sharing a band are candidates,
+  so a new seed is compared with the few articles sharing a bucket, never with every article.
+  Each candidate is then measured exactly on the two samples, and the best one counts.
 
-datasketch pulls in NumPy and SciPy (about 0.5 s to import): it is imported only when a run has a
-new seed to decide, never by the build.
+Why not datasketch, which implements MinHash and MinHashLSH: it imports SciPy (0.55 s) and hashes
+one shingle at a time in Python; with it detection cost 1 ms per seed, half of what cleaning the
+seed costs, against a budget of 15 %. Here the shingles are hashed, sampled and permuted with
+NumPy arrays in a few operations (about 0.2 ms), which the budget allows. See docs/design.md.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-SHINGLE = 5       # characters per shingle: long enough that two unrelated Chinese texts share few
-PERMUTATIONS = 64      # a similarity of 0.5 is estimated within +-0.06 (one standard deviation)
-SAMPLE = 4             # one shingle in four is hashed into the signature
-SCHEME = "affine32"  # datasketch 2.0 hashing: named, so signatures kept from one call make the same MinHash
+SHINGLE = 5            # characters per shingle: long enough that two unrelated Chinese texts share few
+SAMPLE = 8             # one shingle in eight (by hash) goes into the sample
+BANDS, ROWS = 16, 4    # 64 MinHash values in 16 bands of 4: a text 0.8 alike shares a band with
+                       # probability 1 - (1 - 0.8**4)**16 = 0.9998, one 0.3 alike 0.12
 NOT_TEXT_RE = re.compile(r"[\W_]+")
 
 
@@ -35,19 +38,19 @@ def reduced(markdown: str) -> str:
     return NOT_TEXT_RE.sub("", markdown)
 
 
-def text_key(markdown: str) -> str:
-    """Equal for texts that are the same once reduced: an exact duplicate."""
-    return hashlib.sha256(reduced(markdown).encode("utf-8")).hexdigest()
+def text_key(text: str) -> str:
+    """Equal for reduced texts that are the same: an exact duplicate."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def shingle_hashes(markdown: str) -> Any:
-    """64-bit hashes of the reduced text's character 5-grams, made with NumPy in one pass (a set of
+def shingle_hashes(text: str) -> Any:
+    """64-bit hashes of a reduced text's character 5-grams, made with NumPy in one pass (a set of
     Python strings cost as much as cleaning the seed), then sampled: only the hashes divisible by
     SAMPLE are kept. The same shingles are kept in every text, so the Jaccard similarity of the
-    samples estimates that of the whole sets, at a quarter of the cost."""
+    samples estimates that of the whole sets, at an eighth of the cost."""
     import numpy as np
 
-    codes = np.frombuffer(reduced(markdown).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = len(codes) - SHINGLE + 1
     if count < 1:
         return np.zeros(0, dtype=np.uint64)
@@ -76,17 +79,28 @@ class Signature:
     sample: Any
 
 
-def signature(markdown: str) -> Signature | None:
-    """A text's signature (NumPy arrays, picklable: made in the worker that cleaned the seed); None
-    for a text too short to have a sampled shingle."""
+@cache
+def _permutations() -> tuple[Any, Any]:
+    """64 random affine maps x -> a*x + b (mod 2**64, a odd: each a permutation of the hashes),
+    from a fixed seed, so that every process makes the same signatures."""
     import numpy as np
 
-    sampled = np.unique(shingle_hashes(markdown))
-    if not len(sampled):
+    generator = np.random.default_rng(20240526)
+    multipliers = generator.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    return multipliers, generator.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+
+
+def signature(text: str) -> Signature | None:
+    """A reduced text's signature (NumPy arrays, picklable: made in the worker that cleaned the
+    seed); None for a text too short to have a sampled shingle."""
+    import numpy as np
+
+    sample = np.sort(shingle_hashes(text))
+    sample = sample[np.concatenate(([True], sample[1:] != sample[:-1]))]  # distinct (np.unique costs more)
+    if not len(sample) or not len(text):
         return None
-    minhash = _template().copy()
-    minhash.update_batch((sampled >> np.uint64(32)).astype(np.uint32))  # the scheme takes 32-bit values
-    return Signature(minhash.hashvalues, sampled)
+    multipliers, offsets = _permutations()
+    return Signature((sample[:, None] * multipliers + offsets).min(axis=0), sample)
 
 
 def sample_similarity(first: Any, second: Any) -> float:
@@ -96,18 +110,6 @@ def sample_similarity(first: Any, second: Any) -> float:
 
     shared = len(np.intersect1d(first, second, assume_unique=True))
     return shared / (len(first) + len(second) - shared)
-
-
-@cache
-def _template() -> Any:
-    """An empty MinHash: its permutations are made once, then copied."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=PERMUTATIONS, hashfunc=_same, scheme=SCHEME)
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 @dataclass
@@ -120,38 +122,57 @@ class Match:
 
 
 class DuplicateIndex:
-    """Articles by reduced text and by MinHash bucket; `find` gives the one a new text duplicates.
-    The buckets only propose candidates: each is measured on the samples before it counts."""
+    """Articles by reduced text and by LSH bucket; `find` gives the one a new text duplicates.
+    The buckets propose candidates; their MinHash estimates, compared all at once, keep those that
+    may reach the threshold (LOOSER below it); these are measured on the samples before one counts."""
+
+    LOOSER = 0.2  # a MinHash estimate is within 0.06 of the similarity (one standard deviation)
 
     def __init__(self, threshold: float) -> None:
-        from datasketch import MinHashLSH
+        import numpy as np
 
         self.threshold = threshold
         self.by_text: dict[str, str] = {}
-        self.samples: dict[str, Any] = {}
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
+        self.slugs: list[str] = []
+        self.samples: list[Any] = []
+        self.minhashes = np.zeros((1024, BANDS * ROWS), dtype=np.uint64)
+        self.buckets: dict[bytes, list[int]] = {}
 
     def add(self, slug: str, key: str, signed: Signature | None) -> None:
+        import numpy as np
+
         self.by_text.setdefault(key, slug)
-        if signed is not None and slug not in self.samples:
-            self.samples[slug] = signed.sample
-            self.lsh.insert(slug, minhash_of(signed.minhash))
+        if signed is None:
+            return
+        number = len(self.slugs)
+        if number == len(self.minhashes):
+            self.minhashes = np.concatenate([self.minhashes, np.zeros_like(self.minhashes)])
+        self.slugs.append(slug)
+        self.samples.append(signed.sample)
+        self.minhashes[number] = signed.minhash
+        for band in bands(signed.minhash):
+            self.buckets.setdefault(band, []).append(number)
 
     def find(self, key: str, signed: Signature | None) -> Match | None:
         """The exact duplicate, else the most similar article at or over the threshold
         (ties: the first slug), else None."""
+        import numpy as np
+
         if key in self.by_text:
             return Match(self.by_text[key], 1.0, True)
         if signed is None:
             return None
-        scored = sorted((-sample_similarity(signed.sample, self.samples[slug]), slug)
-                        for slug in self.lsh.query(minhash_of(signed.minhash)))
+        numbers = np.array(sorted({n for band in bands(signed.minhash) for n in self.buckets.get(band, ())}), dtype=int)
+        if not len(numbers):
+            return None
+        estimates = (self.minhashes[numbers] == signed.minhash).mean(axis=1)
+        scored = sorted((-sample_similarity(signed.sample, self.samples[n]), self.slugs[n])
+                        for n in numbers[estimates >= self.threshold - self.LOOSER])
         if scored and -scored[0][0] >= self.threshold:
             return Match(scored[0][1], -scored[0][0], False)
         return None
 
 
-def minhash_of(hashvalues: Any) -> Any:
-    minhash = _template().copy()
-    minhash.hashvalues = hashvalues
-    return minhash
+def bands(minhash: Any) -> list[bytes]:
+    """The signature's bands, each as a bucket key that names its band."""
+    return [bytes([index]) + row.tobytes() for index, row in enumerate(minhash.reshape(BANDS, ROWS))]

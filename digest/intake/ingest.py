@@ -163,8 +163,6 @@ class Run:
     def render(self, jobs: int | None) -> None:
         todo = [*self.updates, *self.new]
         detect = self.config["duplicates"]["detect"]
-        if detect and self.new:
-            import datasketch  # noqa: F401  (once here, not in each worker: it takes half a second)
         items = [(self.seeds[name], detect and name in self.new) for name in todo]
         done = ordered_map(partial(render_safely, config=self.config), items, jobs, parallel_from=PARALLEL_FROM)
         self.rendered = dict(zip(todo, done))
@@ -175,7 +173,7 @@ class Run:
                 self.writes.append(Write(name, self.rendered[name], article.path, article))
 
     def decide_new(self, jobs: int | None) -> None:
-        from digest.intake.decide import Decider  # imports datasketch: only when a seed is new
+        from digest.intake.decide import Decider
 
         if not self.new:
             return
@@ -253,7 +251,7 @@ class Run:
 
 
 def render_safely(item: tuple[Path, bool], config: Config) -> Rendered | DigestError:
-    from digest.intake.duplicates import signature, text_key
+    from digest.intake.duplicates import reduced, signature, text_key
 
     seed, signed = item
     try:
@@ -262,7 +260,8 @@ def render_safely(item: tuple[Path, bool], config: Config) -> Rendered | DigestE
         return exc
     except OSError as exc:
         return DigestError(f"cannot read: {exc.strerror}", seed)
-    return Rendered(meta, body, slugify(meta.title), text_key(body), signature(body) if signed else None)
+    text = reduced(body)
+    return Rendered(meta, body, slugify(meta.title), text_key(text), signature(text) if signed else None)
 
 
 def settle(item: Write, force: bool, root: Path) -> tuple[SeedResult, str]:
