@@ -247,6 +247,13 @@ def test_byte_identical_seed_is_a_duplicate_not_an_article(two, capsys):
         "sha256": record(two)[seed]["sha256"], "article": path.stem, "decision": "duplicate"}
 
 
+def test_a_short_new_seed_beside_articles_is_an_article(two, capsys):
+    """Too short for a sample of its 5-grams: compared exactly only, and ingested."""
+    (two / "seeds" / "zz_short.txt").write_text("短讯标题\n\n会议于今日召开，代表们出席了会议。\n", encoding="utf-8")
+    status, out = cli(two, capsys, "ingest")
+    assert status == 0 and re.search(r"created\s+zz_short\.txt -> content/", out)
+
+
 def repost_pair(tmp_path: Path, edits: int = 2) -> Path:
     from bench.corpus import sentence_pool
     from bench.duplicates import page, story

@@ -96,9 +96,9 @@ def signature(text: str) -> Signature | None:
     import numpy as np
 
     sample = np.sort(shingle_hashes(text))
-    sample = sample[np.concatenate(([True], sample[1:] != sample[:-1]))]  # distinct (np.unique costs more)
-    if not len(sample) or not len(text):
+    if not len(sample):
         return None
+    sample = sample[np.concatenate(([True], sample[1:] != sample[:-1]))]  # distinct (np.unique costs more)
     multipliers, offsets = _permutations()
     return Signature((sample[:, None] * multipliers + offsets).min(axis=0), sample)
 
