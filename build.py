@@ -2,9 +2,11 @@
 """digest command line: ingest raw seeds, build the site, check it, preview it.
 
     ./build.py                 ingest seeds/ into content/, then build site/
-    ./build.py ingest [--force] [--no-wait]
+    ./build.py ingest [SEED...] [--force] [--restore SEED] [-v] [--no-wait]
+    ./build.py reject SLUG-or-SEED...
+    ./build.py review
     ./build.py build [--base-url URL] [--drafts] [--full] [--jobs N] [--allow-empty] [--no-wait]
-    ./build.py check [--base-url URL]
+    ./build.py check [--base-url URL] [--strict]
     ./build.py new "标题"
     ./build.py issue new
     ./build.py rename OLD-SLUG NEW-SLUG
@@ -78,9 +80,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", default="config.yaml", help="settings file (default: config.yaml)")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    ingest = commands.add_parser("ingest", parents=[locking],
-                                 help="clean every raw file in seeds/ into content/<slug>.md")
-    ingest.add_argument("--force", action="store_true", help="re-ingest even content files the curator edited")
+    ingest = commands.add_parser("ingest", parents=[locking], help="clean the raw files in seeds/ into content/<slug>.md")
+    ingest.add_argument("seeds", nargs="*", metavar="SEED",
+                        help="only these seeds (a seed's file name, or its article's slug); default: all")
+    ingest.add_argument("--force", action="store_true",
+                        help="re-ingest edited articles too (each edited file is saved in content/.replaced/ first)")
+    ingest.add_argument("--restore", action="append", default=[], metavar="SEED",
+                        help="take back a rejected, duplicate or merged seed as an article of its own")
+    ingest.add_argument("-v", "--verbose", action="store_true", help="a line for every seed, not only what changed")
+    reject = commands.add_parser("reject", parents=[locking], help="keep a seed out for good: delete its article, record the decision")
+    reject.add_argument("targets", nargs="+", metavar="SLUG-or-SEED",
+                        help="an article's slug or file (content/x.md), or a seed's file name")
+    commands.add_parser("review", help="list every open review note as content/x.md:LINE: note")
     build = commands.add_parser("build", parents=[per_command, locking],
                                 help="render content/ into the static site in site/")
     build.add_argument("--full", action="store_true",
@@ -89,8 +100,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                        help="worker processes for a big build (default: one per core; 1: none)")
     build.add_argument("--allow-empty", action="store_true",
                        help="build even when there is no article to publish (the site is then emptied)")
-    commands.add_parser("check", parents=[per_command],
-                        help="validate content files and the links of the site built with the same --base-url")
+    check = commands.add_parser("check", parents=[per_command],
+                                help="validate content files and the links of the site built with the same --base-url")
+    check.add_argument("--strict", action="store_true",
+                       help="also fail on seeds not ingested and on open review notes (for CI)")
     new = commands.add_parser("new", help="start a new draft article in content/")
     new.add_argument("title", help="the article's title, e.g. \"基层治理新探索\"")
     issue = commands.add_parser("issue", help="numbered issues of the digest, in issues/")
@@ -127,17 +140,23 @@ def run(args: argparse.Namespace, config) -> int:
         from digest.site_folder import check_site_setting
 
         check_site_setting(config)  # before ingest writes anything, or the preview serves that folder
-    if args.command in (None, "ingest", "build"):
+    if args.command in (None, "ingest", "build", "reject"):
         from digest.lock import project_lock
 
         with project_lock(config.dir("cache"), wait=not args.no_wait):  # ingest and build as one
+            if args.command == "reject":
+                status |= run_reject(config, args.targets)
             if args.command in (None, "ingest"):
-                status |= run_ingest(config, force=getattr(args, "force", False))
+                status |= run_ingest(config, force=getattr(args, "force", False), only=tuple(getattr(args, "seeds", ())),
+                                     restore=tuple(getattr(args, "restore", ())),
+                                     verbose=getattr(args, "verbose", False))
             if args.command in (None, "build"):
                 status |= run_build(config, drafts=args.drafts, full=getattr(args, "full", False),
                                     jobs=getattr(args, "jobs", None), allow_empty=getattr(args, "allow_empty", False))
+    if args.command == "review":
+        status |= run_review(config)
     if args.command == "check":
-        status |= run_check(config)
+        status |= run_check(config, strict=args.strict)
     if args.command == "new":
         status |= run_new(config, args.title)
     if args.command == "issue":
@@ -149,18 +168,32 @@ def run(args: argparse.Namespace, config) -> int:
     return status
 
 
-def run_ingest(config, force: bool) -> int:
+def run_ingest(config, force: bool, only: tuple[str, ...] = (), restore: tuple[str, ...] = (),
+               verbose: bool = False) -> int:
     from digest.intake.ingest import ingest
 
-    report = ingest(config, force=force)
-    for result in report.results:
-        where = result.path.relative_to(config.root) if result.path else ""
-        print(f"{result.status:<14} {result.seed} -> {where}" if not result.error
-              else f"{result.status:<14} {result.error}")
-        for note in result.review:
-            print(f"{'':<15}review: {note}")
-    print(f"ingest: {len(report.results)} seeds, {len(report.failed)} failed")
+    report = ingest(config, force=force, only=only, restore=restore)
+    for line in report.lines(config.root, verbose=verbose):
+        print(line)
     return 1 if report.failed else 0
+
+
+def run_reject(config, targets: list[str]) -> int:
+    from digest.intake.reject import reject
+
+    for line in reject(config, targets):
+        print(line)
+    return 0
+
+
+def run_review(config) -> int:
+    from digest.authoring import review_notes
+
+    errors, notes = review_notes(config)
+    for line in notes + errors:
+        print(line)
+    print(f"review: {len(notes)} open note(s)" + (f", {len(errors)} file(s) not readable" if errors else ""))
+    return 1 if errors else 0
 
 
 def run_build(config, drafts: bool, full: bool = False, jobs: int | None = None, allow_empty: bool = False) -> int:
@@ -184,15 +217,17 @@ def print_relative_url_note(config) -> None:
               f"https:// address before publishing")
 
 
-def run_check(config) -> int:
-    from digest.authoring import check_project
+def run_check(config, strict: bool = False) -> int:
+    from digest.authoring import check_project, unreviewed
 
     errors, notes = check_project(config)
-    for line in notes + errors:
+    pending = unreviewed(config, notes)
+    for line in notes + errors + pending:
         print(line)
     print_relative_url_note(config)
-    print(f"check: {len(errors)} error(s), {len(notes)} review note(s)")
-    return 1 if errors else 0
+    print(f"check: {len(errors)} error(s), {len(notes)} review note(s)"
+          + (" (--strict: seeds not ingested and open review notes fail the check)" if strict and pending else ""))
+    return 1 if errors or (strict and pending) else 0
 
 
 def run_new(config, title: str) -> int:

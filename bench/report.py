@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.measure import Measurement, median
-from bench.sections import CLEANING_HEADING, section_of
+from bench.sections import KEPT_SECTIONS, section_of
 from bench.projects import BENCH_SETTINGS, FLOOR, HUGO, PELICAN, ROOT, Contender, hugo_binary
 
 FULL, NO_CHANGE, EDITED = "full clean build", "no-change rebuild", "one article edited"
@@ -51,10 +51,6 @@ class Report:
     def find(self, label: str, articles: int, build: str = FULL) -> Measurement | None:
         rows = [row for row in self.rows if (row.label, row.articles, row.build) == (label, articles, build)]
         return rows[0].median if rows else None
-
-
-# Sections other benchmarks write into the same file (bench/search.py), kept when this one writes it again.
-KEPT_SECTIONS = (CLEANING_HEADING, "## Search engines")
 
 
 def write_report(path: Path, report: Report) -> None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 # Written by bench/cleaning.py (make cleaning-score); bench/report.py (make bench) keeps it as it is.
 CLEANING_HEADING = "## Cleaning on real pages"
+# Written by bench/search.py and bench/duplicates.py.
+SEARCH_HEADING = "## Search engines"
+DUPLICATES_HEADING = "## Near-duplicate seeds (reposts)"
+# The sections make bench (bench/report.py) keeps as they are when it writes the file again.
+KEPT_SECTIONS = (CLEANING_HEADING, SEARCH_HEADING, DUPLICATES_HEADING)
 
 
 def section_span(text: str, heading: str) -> tuple[int, int] | None:

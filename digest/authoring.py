@@ -1,5 +1,5 @@
 """The curator's commands besides ingest and build: `new` drafts an article, `check` validates
-content, issues and the built site."""
+content, issues and the built site, `review` lists the open review notes where an editor can jump to them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from digest.config import Config
 from digest.errors import DigestError
 from digest.files import write_atomic
-from digest.schema import FrontMatter, dump_front_matter, read_document
+from digest.schema import FrontMatter, dump_front_matter, read_document, review_lines
 from digest.slug import slugify
 
 
@@ -29,7 +29,8 @@ def new_article(config: Config, title: str, today: dt.date | None = None) -> Pat
 
 
 def check_content(config: Config) -> tuple[list[str], list[str]]:
-    """(errors, review notes) for every content file, through the one front-matter schema."""
+    """(errors, review notes as `content/x.md:LINE: review: note`) for every content file, through
+    the one front-matter schema."""
     errors, notes, slugs = [], [], {}
     for path in sorted(config.dir("content").glob("*.md")):
         shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
@@ -42,9 +43,9 @@ def check_content(config: Config) -> tuple[list[str], list[str]]:
         if slug in slugs:
             errors.append(f"error: {shown}: slug '{slug}' is also used by {slugs[slug]}")
         slugs.setdefault(slug, shown)
-        notes += [f"review: {shown}: {note}" for note in meta.review]
+        notes += [f"{shown}:{line}: review: {note}" for line, note in review_lines(path, meta)]
         if meta.date is None and not meta.draft:  # a feed entry needs a time, and none is made up
-            notes.append(f"review: {shown}: no date, so the article is in no feed; add one (date: 2024-05-26)")
+            notes.append(f"{shown}: note: no date, so the article is in no feed; add one (date: 2024-05-26)")
     return errors, notes
 
 
@@ -62,6 +63,45 @@ def check_issues(config: Config) -> list[str]:
     published = {article.slug for article in articles if not article.draft}
     drafts = {article.slug for article in articles if article.draft}
     return [f"error: {problem}" for issue in issues for problem in issue_problems(issue, published, drafts)]
+
+
+def review_notes(config: Config) -> tuple[list[str], list[str]]:
+    """(unreadable files, every open review note as `content/x.md:LINE: note`)."""
+    errors, notes = check_content(config)
+    return [line for line in errors if "slug" not in line], [line.replace(": review: ", ": ", 1) for line in notes
+                                                                  if ": review: " in line]
+
+
+def unreviewed(config: Config, notes: list[str]) -> list[str]:
+    """What has not been through the curator: seeds with no article and no decision in the intake
+    record, and articles with open review notes."""
+    from digest.intake.record import load_record
+    from digest.intake.seeds import seed_files
+
+    lines = []
+    seeds_dir = config.dir("seeds")
+    if seeds_dir.is_dir():
+        record = load_record(config.dir("content"))
+        known = set(record.entries) if record else {meta_seed for meta_seed in _seeds_named(config)}
+        pending = [name for name in seed_files(seeds_dir) if name not in known]
+        if pending:
+            lines.append(f"unreviewed: {len(pending)} seeds not ingested: {', '.join(pending[:5])}"
+                         + (", …" if len(pending) > 5 else "") + " (`./build.py ingest`, then review them)")
+    files = {note.split(":", 1)[0] for note in notes if ": review: " in note}
+    if files:
+        lines.append(f"unreviewed: {len(files)} articles with open review notes (`./build.py review` lists them)")
+    return lines
+
+
+def _seeds_named(config: Config) -> set[str]:
+    """Seeds named by content files, for a project with no intake record yet."""
+    named = set()
+    for path in config.dir("content").glob("*.md"):
+        try:
+            named.add(read_document(path)[0].seed)
+        except DigestError:
+            continue
+    return named
 
 
 def check_project(config: Config) -> tuple[list[str], list[str]]:

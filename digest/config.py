@@ -102,6 +102,8 @@ def _merge_value(default: Any, value: Any, path: Path, name: str) -> Any:
             raise DigestError(f"setting '{name}' must be text or null, not {_shown(value)}", path)
         return value
     kind = _kind(default)
+    if isinstance(default, float) and _kind(value) == "a whole number":
+        return value  # a whole number where a fraction is expected (threshold: 1)
     if _kind(value) != kind:
         hint = " (put it in quotes)" if kind == "text" and isinstance(value, (int, float)) else ""
         raise DigestError(f"setting '{name}' must be {kind}, not {_shown(value)}{hint}", path)
@@ -180,6 +182,9 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
     check_base_url(data["base_url"], path)
     _check_editions(data, path)
     _check_timezone(data, path)
+    threshold = data["duplicates"]["threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise DigestError("setting 'duplicates.threshold' must be a number above 0 and at most 1", path)
     # Rules are written in any script; they are matched against text already in the target one.
     rules = _in_script(data["rules"], data["script"])
     if data["script"] not in SIMPLIFIED_SCRIPTS:

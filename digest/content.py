@@ -23,7 +23,7 @@ from digest.errors import DigestError
 from digest.files import check_plain_file
 from digest.markdown_html import Heading, MarkdownRenderer
 from digest.parallel import ordered_results
-from digest.schema import FIELD_NAMES, SLUG_RE, FrontMatter, parse_offset, read_document
+from digest.schema import FIELD_NAMES, SLUG_RE, FrontMatter, Publication, parse_offset, read_document
 from digest.slug import MAX_LENGTH, newly_made_slugs, remember, slugify
 
 HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
@@ -86,6 +86,7 @@ class Article:
     featured: bool = False
     aliases: tuple[str, ...] = ()  # old paths of the site, each redirected to the article's page
     extra: dict[str, Any] = field(default_factory=dict, hash=False)  # the curator's own fields, as written
+    also_published: tuple[Publication, ...] = ()  # the same story on other sites (merged reposts)
 
     @property
     def body_html(self) -> str:
@@ -289,7 +290,7 @@ class ArticleReader:
             slug=meta.slug or _slug_from_filename(path), title=meta.title,
             date=published and published.date(), published=published,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
-            source_url=meta.source_url, doi=meta.doi, tags=_distinct(meta.tags),
+            source_url=meta.source_url, also_published=tuple(meta.also_published), doi=meta.doi, tags=_distinct(meta.tags),
             summary=meta.summary or summarize(text), toc=toc, han_count=han_count,
             reading_minutes=reading_minutes(han_count, self.reading_speed),
             body_size=len(body_html) + len(references_html), draft=meta.draft,
@@ -311,8 +312,8 @@ def without_invisible(meta: FrontMatter) -> FrontMatter:
         value = getattr(meta, name)
         if isinstance(value, str) and INVISIBLE_RE.search(value):
             changed[name] = INVISIBLE_RE.sub("", value)
-        elif isinstance(value, list) and any(INVISIBLE_RE.search(item) for item in value):
-            changed[name] = [INVISIBLE_RE.sub("", item) for item in value]
+        elif isinstance(value, list) and any(isinstance(item, str) and INVISIBLE_RE.search(item) for item in value):
+            changed[name] = [INVISIBLE_RE.sub("", item) if isinstance(item, str) else item for item in value]
     return replace(meta, **changed) if changed else meta
 
 

@@ -24,6 +24,18 @@ DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{2})(?::(
 OFFSET_RE = re.compile(r"([+-])(\d{2})(?::?(\d{2}))?", re.ASCII)
 
 
+@dataclass(frozen=True)
+class Publication:
+    """Where else the same story was published: one item of `also_published`."""
+
+    source: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+
+
+PUBLICATION_KEYS = ("source", "url", "date")
+
+
 @dataclass
 class FrontMatter:
     """Everything above the `---` line of a content file, in the order it is written."""
@@ -34,6 +46,7 @@ class FrontMatter:
     editor: str | None = None
     source: str | None = None
     source_url: str | None = None
+    also_published: list[Publication] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     summary: str | None = None
     doi: str | None = None
@@ -115,6 +128,8 @@ def _check_field(key: Any, value: Any, path: Path, line: int | None) -> Any:
         return [_check_alias(item, path, line) for item in _check_list(key, value, path, line)]
     if key in LIST_FIELDS:
         return _check_list(key, value, path, line)
+    if key == "also_published":
+        return _check_publications(value, path, line)
     if key == "date":
         return _check_date(value, path, line)
     if key in BOOL_FIELDS:
@@ -147,6 +162,23 @@ def _check_alias(alias: str, path: Path, line: int | None) -> str:
     if not ALIAS_RE.match(alias) or any(part in (".", "..") for part in alias.split("/")):
         raise DigestError(f"'aliases': {alias!r} is not a path of the site like /articles/old-slug/", path, line)
     return alias
+
+
+def _check_publications(value: Any, path: Path, line: int | None) -> list[Publication]:
+    """`also_published`: a list of {source, url, date} mappings, each key optional."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise DigestError("'also_published' must be a list of {source, url, date} items", path, line)
+    publications = []
+    for item in value:
+        for key in item:
+            if key not in PUBLICATION_KEYS:
+                raise DigestError(f"unknown key '{key}' in 'also_published' (source, url, date)", path, line)
+        texts = [item.get(key) for key in ("source", "url")]
+        if not all(text is None or isinstance(text, str) for text in texts):
+            raise DigestError("'also_published': source and url must be text", path, line)
+        date = _check_date(item["date"], path, line) if item.get("date") is not None else None
+        publications.append(Publication(*texts, date))
+    return publications
 
 
 def _check_date(value: Any, path: Path, line: int | None) -> dt.date | dt.datetime:
@@ -191,7 +223,21 @@ def dump_front_matter(meta: FrontMatter) -> str:
     """YAML in schema order, Chinese left readable, the same bytes for the same data."""
     data = {name: getattr(meta, name) for name in FIELD_NAMES
             if name not in CURATION_FIELDS or getattr(meta, name)}
+    if data["also_published"]:  # written only when there is one, so older files keep their bytes
+        data["also_published"] = [{key: getattr(item, key) for key in PUBLICATION_KEYS} for item in meta.also_published]
+    else:
+        del data["also_published"]
     return f"{FENCE}\n{yamlcore.dump(data)}{FENCE}\n"
+
+
+def review_lines(path: Path, meta: FrontMatter) -> list[tuple[int, str]]:
+    """(line in the file, note) for each of a valid file's `review:` notes."""
+    yaml_text, _, _ = _split_file(path)
+    node, _ = yamlcore.compose_and_construct(yaml_text)
+    lines = [value for key, value in (node.value if node else []) if key.value == "review"]
+    if not lines or not isinstance(lines[0], yaml.SequenceNode):
+        return [(lines[0].start_mark.line + 2 if lines else 2, note) for note in meta.review]
+    return [(item.start_mark.line + 2, note) for item, note in zip(lines[0].value, meta.review)]
 
 
 def read_document(path: Path, data: bytes | None = None) -> tuple[FrontMatter, str, int]:

@@ -105,9 +105,8 @@ def run_builder(config: Config, drafts: bool, changed: set[Path], memory: BuildM
     if any(path.is_relative_to(config.dir("seeds")) for path in changed):
         from digest.intake.ingest import ingest
 
-        report = ingest(config)
-        for result in report.failed:
-            print(f"ingest failed: {result.seed}: {result.error}", file=sys.stderr, flush=True)
+        report = ingest(config)  # says what it did, as `./build.py ingest` does: the curator sees new articles
+        print("\n".join(report.lines(config.root)), flush=True)
     return str(build_site(config, drafts=drafts, search_later=True, memory=memory))
 
 

@@ -176,3 +176,22 @@ def test_the_search_section_of_the_results_is_replaced_in_place_and_kept_by_the_
     assert text.count("## Search engines") == 1 and "first" not in text
     assert section_of(text, "## Search engines") == "## Search engines\n\n| second |"
     assert section_of(text, "## Full clean builds") == "## Full clean builds\n\nfigures"
+
+
+def test_duplicates_section_is_replaced_alone_and_kept_by_make_bench(tmp_path):
+    """bench/duplicates.py --write replaces its own section of RESULTS.md; the full report keeps it."""
+    from bench.duplicates import results_section, write_results
+    from bench.report import section_of
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Full clean builds\n\nrows\n\n## How it is measured\n\nmethod\n",
+                       encoding="utf-8")
+    figures = {"seeds": 100, "reposts": 10, "merged": 10, "recall": 1.0, "distinct": 90, "false": 0,
+               "false_share": 0.0, "plain": 1.0, "detected": 1.1, "added": 0.1}
+    for merged in (9, 10):  # written twice: one section, with the second figures
+        write_results(results_section({**figures, "merged": merged}, "python bench/duplicates.py"), results)
+    text = results.read_text(encoding="utf-8")
+    assert text.count("## Near-duplicate seeds") == 1 and "| 10 (100.00%) |" in text
+    assert text.startswith("# Benchmark results\n\n## Full clean builds\n\nrows\n\n## How it is measured\n\nmethod")
+    kept = section_of(text, "## Near-duplicate seeds (reposts)")
+    assert kept.startswith("## Near-duplicate seeds") and "| 10 (100.00%) |" in kept

@@ -71,7 +71,7 @@ def test_base_url_override_keeps_everything_else():
 
 # --- every setting: null and a wrong type are one line naming the key (issue 21, point 11) -----
 
-WRONG_VALUE = {bool: "yes", int: "ten", str: ["a list"], list: "text", dict: ["a list"], type(None): 5}
+WRONG_VALUE = {bool: "yes", int: "ten", float: "half", str: ["a list"], list: "text", dict: ["a list"], type(None): 5}
 
 
 def setting_leaves(data: dict, prefix: str = ""):

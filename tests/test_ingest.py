@@ -205,9 +205,11 @@ def test_bad_seeds_fail_alone_with_their_name(tmp_path, capsys):
 
 def test_same_title_gets_a_suffix_never_an_overwrite(tmp_path):
     project = make_project(tmp_path, [])
-    text = "同一个标题\n\n这是正文，内容足够长，足以被当作正文段落来处理，而不会被当成标题或者元数据。\n"
-    for name in ("a.txt", "b.txt"):
-        (project / "seeds" / name).write_text(text, encoding="utf-8")
+    # Two different stories under one title (the same text twice is a duplicate: test_intake.py).
+    bodies = {"a.txt": "这是正文，内容足够长，足以被当作正文段落来处理，而不会被当成标题或者元数据。",
+              "b.txt": "另一篇完全不同的文章讲述乡村学校的图书馆如何在三年里从无到有地建立起来。"}
+    for name, body in bodies.items():
+        (project / "seeds" / name).write_text(f"同一个标题\n\n{body}\n", encoding="utf-8")
     results = ingest(load_config(project / "config.yaml")).results
     assert sorted(r.path.name for r in results) == ["tong-yi-ge-biao-ti-2.md", "tong-yi-ge-biao-ti.md"]
 

@@ -30,7 +30,7 @@ BIN = Path(sys.executable).parent
 PAGES_BASE_URLS = ["https://example.github.io/digest/", "https://example.github.io/digest"]
 PAGES_HOST = "example.github.io"
 PAGES_PREFIX = "/digest/"
-BUILD_COMMAND = 'python build.py --base-url "$BASE_URL"'
+BUILD_COMMAND = 'python build.py build --base-url "$BASE_URL"'  # build, never ingest (issue 23.3)
 
 
 def tool(name: str) -> str:

@@ -1,153 +1,290 @@
-"""Seeds -> content: decode, clean, extract metadata, write content/<slug>.md safely.
+"""Seeds -> content: decode, clean, extract metadata, match duplicates, write content/<slug>.md, record.
 
-A content file the curator has edited is never overwritten: each file carries a
-`fingerprint` of what ingest wrote, and a file that no longer matches it is kept.
+The intake record (record.py) says what became of each seed; ingest goes by it:
+- a seed the record does not know is new: it becomes an article, unless it duplicates one
+  (duplicates.py): the same bytes or text (recorded, nothing written) or the same story from
+  another site (merged: the article lists it in `also_published`, with a review note);
+- a rejected seed stays out, and so does a seed whose article file was deleted (a rejection);
+- an ingested seed's article is refreshed when ingest wrote it and the seed or the settings
+  changed, and kept when the curator edited it (its `fingerprint` no longer matches); `--force`
+  replaces an edited file after saving it in content/.replaced/ and showing the diff;
+- an article that cannot be read is reported and its seed left alone: never taken as absent.
+Every decision goes in seed-name order, so the outcome does not depend on `jobs`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from digest.intake.blocks import to_blocks, to_markdown
-from digest.intake.clean import clean_text
-from digest.intake.clean.encoding import decode_seed
-from digest.script import to_target_script
 from digest.config import Config
 from digest.errors import DigestError
 from digest.files import write_atomic
+from digest.intake.articles import (Existing, back_up, changed_fields, read_existing, record_from_articles,
+                                    unified_diff, with_fingerprint)
+from digest.intake.articles import is_edited  # noqa: F401  (the tests' and check's way to ask)
+from digest.intake.blocks import to_blocks, to_markdown
+from digest.intake.clean import clean_text
+from digest.intake.clean.encoding import decode_seed
 from digest.intake.extract import extract
+from digest.intake.record import Entry, Record, load_record
+from digest.intake.report import IngestReport, SeedResult
+from digest.intake.seeds import resolve_seed, seed_files
 from digest.parallel import ordered_map
-from digest.schema import FrontMatter, dump_front_matter, read_document
+from digest.schema import FrontMatter, Publication, dump_front_matter
+from digest.script import to_target_script
 from digest.slug import slugify, unique_slug
 
-FINGERPRINT_LINE = re.compile(r"^fingerprint: .*\n", re.MULTILINE)
-
-
-@dataclass
-class SeedResult:
-    """What happened to one seed: created, updated, unchanged, kept (edited) or failed."""
-
-    seed: str
-    status: str
-    path: Path | None = None
-    review: list[str] = field(default_factory=list)
-    error: str | None = None
-
-
-@dataclass
-class IngestReport:
-    results: list[SeedResult] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[SeedResult]:
-        return [r for r in self.results if r.status == "failed"]
-
-
-def ingest(config: Config, force: bool = False, jobs: int | None = None) -> IngestReport:
-    """Ingest every file in the seeds folder, in name order; one failure does not stop the rest.
-
-    Seeds are cleaned in parallel (`jobs` processes, default one per core); slugs are then
-    chosen in seed-name order, and the files made and written in parallel again, so the
-    result does not depend on `jobs`.
-    """
-    seeds_dir, content_dir = config.dir("seeds"), config.dir("content")
-    if not seeds_dir.is_dir():
-        raise DigestError("seeds folder not found", seeds_dir)
-    content_dir.mkdir(parents=True, exist_ok=True)
-    existing = index_content(content_dir)
-    taken = {path.stem for path in content_dir.glob("*.md")}
-    seeds = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    kept = {seed for seed in seeds if not force and is_edited_or_none(existing.get(seed.name))}
-    todo = [seed for seed in seeds if seed not in kept]
-    rendered = dict(zip(todo, render_many(todo, config, jobs)))
-    placed = {seed: place(result, content_dir, existing.get(seed.name), taken)
-              for seed, result in rendered.items() if not isinstance(result, DigestError)}
-    settled = dict(zip(placed, ordered_map(settle, list(placed.values()), jobs, parallel_from=PARALLEL_FROM)))
-    report = IngestReport()
-    for seed in seeds:
-        if seed in kept:
-            report.results.append(SeedResult(seed.name, "kept (edited)", existing[seed.name]))
-        elif seed in settled:
-            report.results.append(settled[seed])
-        else:
-            report.results.append(SeedResult(seed.name, "failed", error=str(rendered[seed])))
-    return report
-
-
-def is_edited_or_none(path: Path | None) -> bool:
-    return path is not None and is_edited(path)
-
-
-def index_content(content_dir: Path) -> dict[str, Path]:
-    """seed file name -> the content file made from it (found by its `seed` field)."""
-    index = {}
-    for path in sorted(content_dir.glob("*.md")):
-        try:
-            meta, _, _ = read_document(path)
-        except DigestError:
-            continue  # a broken content file is `check`'s business; ingest leaves it alone
-        if meta.seed:
-            index.setdefault(meta.seed, path)
-    return index
+PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs more than it saves
+MERGE_NOTE = "转载合并：{seed}（{source}）与本文是同一报道，已列入 also_published，请核对"
 
 
 @dataclass
 class Rendered:
-    """One seed cleaned: its front-matter, Markdown body and the slug its title asks for."""
+    """One seed cleaned: its front-matter, Markdown body, the slug its title asks for, and what
+    duplicate detection compares (made in the worker, with the rest)."""
 
     meta: FrontMatter
     body: str
     base_slug: str
+    text_key: str
+    signature: Any = None
 
 
 @dataclass
-class Placed:
-    """A rendered seed with its slug chosen: the file to write, and the one it was made from before."""
+class Write:
+    """A file to write from a rendered seed: new, or replacing `existing`."""
 
-    meta: FrontMatter
-    body: str
+    seed: str
+    rendered: Rendered
     path: Path
-    existing: Path | None
+    existing: Existing | None = None
 
 
-PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs more than it saves
+def ingest(config: Config, force: bool = False, jobs: int | None = None, only: tuple[str, ...] = (),
+           restore: tuple[str, ...] = ()) -> IngestReport:
+    """Ingest the seeds (all of them, or those named in `only` and `restore`), in name order; one
+    failure does not stop the rest. `restore` takes rejected, duplicate or merged seeds back as
+    articles of their own."""
+    seeds_dir, content_dir = config.dir("seeds"), config.dir("content")
+    if not seeds_dir.is_dir():
+        raise DigestError("seeds folder not found", seeds_dir)
+    content_dir.mkdir(parents=True, exist_ok=True)
+    existing = read_existing(content_dir)
+    record = load_record(content_dir) or record_from_articles(content_dir, existing)
+    seeds = seed_files(seeds_dir)
+    restoring = {resolve_seed(name, seeds, record, content_dir) for name in restore}
+    named = {resolve_seed(name, seeds, record, content_dir) for name in only} | restoring
+    run = Run(config, record, existing, seeds, force, restoring)
+    for name in sorted(named) if named else sorted(seeds):
+        run.classify(name)
+    if not named:
+        run.report_gone_seeds()
+    run.render(jobs)
+    run.decide_new(jobs)
+    run.write(jobs)
+    run.amend_merged()
+    record.save()
+    return run.finish()
 
 
-def render_many(seeds: list[Path], config: Config, jobs: int | None) -> list[Rendered | DigestError]:
-    """Render seeds, in order; in worker processes when there are many and more than one core."""
-    return ordered_map(partial(render_safely, config=config), seeds, jobs, parallel_from=PARALLEL_FROM)
+class Run:
+    """One ingest: what each seed needs, then rendering, decisions, writing, in that order."""
+
+    def __init__(self, config: Config, record: Record, existing: dict[str, Existing], seeds: dict[str, Path],
+                 force: bool, restoring: set[str]) -> None:
+        self.config, self.record, self.existing, self.seeds = config, record, existing, seeds
+        self.force, self.restoring = force, restoring
+        self.hashes: dict[str, str] = {}
+        self.updates: dict[str, Existing] = {}  # seed -> its article, to refresh
+        self.new: list[str] = []                # seeds to decide: article, duplicate or merged
+        self.rendered: dict[str, Rendered | DigestError] = {}
+        self.writes: list[Write] = []
+        self.merged_into: set[str] = set()      # articles that gained (or lost) a repost in this run
+        self.new_merges: set[str] = set()       # seeds merged in this run
+        self.taken = set(existing) | {e.article for e in record.entries.values() if e.article}
+        self.report = IngestReport()
+        self.results: dict[str, SeedResult] = {}
+
+    # ------------------------------------------------------------------ what each seed needs
+
+    def classify(self, name: str) -> None:
+        try:
+            self.hashes[name] = hashlib.sha256(self.seeds[name].read_bytes()).hexdigest()
+        except OSError as exc:
+            self.results[name] = SeedResult(name, "failed", error=f"{self.seeds[name]}: cannot read: {exc.strerror}")
+            return
+        entry = self.record.get(name)
+        if entry is not None:
+            entry.gone = False
+        restored = name in self.restoring and (entry is None or entry.decision != "ingested")
+        if restored and entry is not None and entry.decision == "merged":
+            self.merged_into.add(entry.article)  # its article no longer lists it
+        if restored or entry is None or (
+                entry.decision in ("duplicate", "merged") and entry.sha256 != self.hashes[name]):
+            self.new.append(name)  # a changed copy is a new seed: decided again
+        elif entry.decision == "ingested":
+            self.classify_ingested(name, entry)
+        else:
+            self.results[name] = SeedResult(name, entry.decision, self.article_path(entry.article), changed=False,
+                                            detail=self.of_article(entry))
+
+    def classify_ingested(self, name: str, entry: Entry) -> None:
+        article = self.existing.get(entry.article or "")
+        if article is None:
+            entry.decision = "rejected"
+            self.results[name] = SeedResult(name, "rejected", detail=f"({self.shown(self.article_path(entry.article))}"
+                                                                     f" was deleted)")
+        elif article.error is not None:  # never taken as absent: the seed waits until the file is fixed
+            error = article.error
+            self.results[name] = SeedResult(name, "failed", error=str(DigestError(error.message, self.shown(error.path),
+                                                                                   error.line)))
+        elif article.edited and not self.force:
+            changed = entry.sha256 != self.hashes[name]
+            hint = [f"the seed has changed since it was ingested: `./build.py ingest --force {name}` takes the "
+                    f"new text (your version is saved in content/.replaced/ first)"] if changed else []
+            self.results[name] = SeedResult(name, "kept (edited)", article.path, changed=changed, notes=hint)
+        else:
+            self.updates[name] = article
+
+    def report_gone_seeds(self) -> None:
+        for name, entry in sorted(self.record.entries.items()):
+            if name in self.seeds or entry.gone or entry.decision != "ingested" or entry.article not in self.existing:
+                continue
+            entry.gone = True
+            self.report.gone.append(SeedResult(name, "seed gone", self.existing[entry.article].path,
+                                               detail="(the article is kept)"))
+
+    # ------------------------------------------------------------------ rendering and deciding
+
+    def render(self, jobs: int | None) -> None:
+        todo = [*self.updates, *self.new]
+        detect = self.config["duplicates"]["detect"]
+        items = [(self.seeds[name], detect and name in self.new) for name in todo]
+        done = ordered_map(partial(render_safely, config=self.config), items, jobs, parallel_from=PARALLEL_FROM)
+        self.rendered = dict(zip(todo, done))
+        for name, article in self.updates.items():
+            if isinstance(self.rendered[name], DigestError):
+                self.results[name] = SeedResult(name, "failed", error=str(self.rendered[name]))
+            else:
+                self.writes.append(Write(name, self.rendered[name], article.path, article))
+
+    def decide_new(self, jobs: int | None) -> None:
+        from digest.intake.decide import Decider
+
+        if not self.new:
+            return
+        decider = Decider(self, jobs)
+        for name in self.new:
+            if isinstance(self.rendered[name], DigestError):
+                self.results[name] = SeedResult(name, "failed", error=str(self.rendered[name]))
+            else:
+                decider.decide(name, self.rendered[name])
+
+    def create(self, name: str, rendered: Rendered) -> Path:
+        entry = self.record.get(name)
+        wanted = entry.article if entry and entry.decision in ("ingested", "rejected") else None
+        slug = wanted if wanted and wanted not in self.existing else unique_slug(rendered.base_slug, self.taken)
+        self.taken.add(slug)
+        self.record.entries[name] = Entry(self.hashes[name], slug, "ingested")
+        path = self.config.dir("content") / f"{slug}.md"
+        self.writes.append(Write(name, rendered, path))
+        return path
+
+    # ------------------------------------------------------------------ writing
+
+    def write(self, jobs: int | None) -> None:
+        for item in self.writes:
+            item.rendered.meta.slug = item.path.stem
+            self.with_merges(item.rendered.meta)
+        settled = ordered_map(partial(settle, force=self.force, root=self.config.root), self.writes, jobs,
+                              parallel_from=PARALLEL_FROM)
+        for item, (result, fingerprint) in zip(self.writes, settled):
+            entry = self.record.entries[item.seed]
+            entry.sha256, entry.fingerprint, entry.decision = self.hashes[item.seed], fingerprint, "ingested"
+            self.results[item.seed] = result
+        self.merged_into -= {item.path.stem for item in self.writes}
+
+    def with_merges(self, meta: FrontMatter, only_new: bool = False) -> FrontMatter:
+        """The reposts recorded as merged into this article listed, each with a review note (when
+        `only_new`, for an article ingest does not rewrite, a note for those merged in this run only:
+        the curator may have resolved the others)."""
+        merged = [(seed, entry) for seed, entry in self.record.merged_into(meta.slug) if entry.published]
+        meta.also_published = [entry.published for _, entry in merged]
+        noted = [seed for seed, _ in merged if not only_new or seed in self.new_merges]
+        meta.review = [*meta.review, *(to_target_script(MERGE_NOTE.format(
+            seed=seed, source=self.record.entries[seed].published.source or "来源不明"), self.config["script"])
+            for seed in noted)]
+        return meta
+
+    def amend_merged(self) -> None:
+        """Articles not rewritten in this run that gained a repost: their front-matter takes it,
+        the body is left as it is; an edited file is saved in content/.replaced/ first."""
+        for slug in sorted(self.merged_into):
+            article = self.existing.get(slug)
+            if article is None or article.meta is None:
+                continue
+            text = dump_front_matter(self.with_merges(article.meta, only_new=True)) + article.body
+            if article.edited:
+                back_up(article.path, article.text)
+            else:
+                text = with_fingerprint(text)
+            write_atomic(article.path, text)
+
+    # ------------------------------------------------------------------ helpers
+
+    def article_path(self, slug: str | None) -> Path | None:
+        return self.config.dir("content") / f"{slug}.md" if slug else None
+
+    def shown(self, path: Path | None) -> str:
+        return str(path.relative_to(self.config.root)) if path and path.is_relative_to(self.config.root) else str(path)
+
+    def of_article(self, entry: Entry) -> str:
+        return f"(of {self.shown(self.article_path(entry.article))})" if entry.decision in ("duplicate", "merged") else ""
+
+    def finish(self) -> IngestReport:
+        self.report.results = [self.results[name] for name in sorted(self.results)]
+        return self.report
 
 
-def render_safely(seed: Path, config: Config) -> Rendered | DigestError:
+def render_safely(item: tuple[Path, bool], config: Config) -> Rendered | DigestError:
+    from digest.intake.duplicates import reduced, signature, text_key
+
+    seed, signed = item
     try:
         meta, body = render_seed(seed.read_bytes(), seed, config)
     except DigestError as exc:
         return exc
     except OSError as exc:
         return DigestError(f"cannot read: {exc.strerror}", seed)
-    return Rendered(meta, body, slugify(meta.title))
+    text = reduced(body)
+    return Rendered(meta, body, slugify(meta.title), text_key(text), signature(text) if signed else None)
 
 
-def place(rendered: Rendered, content_dir: Path, existing: Path | None, taken: set[str]) -> Placed:
-    """Choose the slug: the existing file's, or the one the title asks for, made unique."""
-    meta = rendered.meta
-    meta.slug = existing.stem if existing is not None else unique_slug(rendered.base_slug, taken)
-    taken.add(meta.slug)
-    return Placed(meta, rendered.body, content_dir / f"{meta.slug}.md", existing)
-
-
-def settle(placed: Placed) -> SeedResult:
-    """Make the file and write it, unless it would come out the same."""
-    meta, existing = placed.meta, placed.existing
-    text = with_fingerprint(dump_front_matter(meta) + "\n" + placed.body)
-    if existing is not None and existing.read_text(encoding="utf-8") == text:
-        return SeedResult(meta.seed, "unchanged", existing, meta.review)
-    write_atomic(placed.path, text)
-    return SeedResult(meta.seed, "updated" if existing is not None else "created", placed.path, meta.review)
+def settle(item: Write, force: bool, root: Path) -> tuple[SeedResult, str]:
+    """Make the file and write it, unless it would come out the same: (result, its fingerprint).
+    An edited file replaced (with --force) is saved first, and the change shown as a diff."""
+    meta, existing = item.rendered.meta, item.existing
+    text = with_fingerprint(dump_front_matter(meta) + "\n" + item.rendered.body)
+    fingerprint = text.split("fingerprint: ", 1)[1].split("\n", 1)[0]
+    if existing is None:
+        write_atomic(item.path, text)
+        return SeedResult(item.seed, "created", item.path, meta.review), fingerprint
+    if existing.text == text:
+        return SeedResult(item.seed, "unchanged", item.path, meta.review, changed=False), fingerprint
+    notes = []
+    if existing.edited:
+        backup = back_up(item.path, existing.text)
+        shown = item.path.relative_to(root) if item.path.is_relative_to(root) else item.path
+        notes = [f"your edited version is saved as {backup.relative_to(root) if backup.is_relative_to(root) else backup}",
+                 unified_diff(existing.text, text, str(shown)).rstrip("\n")]
+    write_atomic(item.path, text)
+    fields = changed_fields(existing.meta, existing.body, meta, item.rendered.body)
+    return SeedResult(item.seed, "updated", item.path, meta.review, notes=notes,
+                      detail=f"({', '.join(fields)})" if fields and not existing.edited else ""), fingerprint
 
 
 def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, str]:
@@ -163,18 +300,5 @@ def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, s
     return meta, to_markdown(to_blocks(found.paragraphs), found.references)
 
 
-def with_fingerprint(text: str) -> str:
-    """Fill the `fingerprint:` line with a hash of everything else in the file."""
-    return FINGERPRINT_LINE.sub(f"fingerprint: {_digest(text)}\n", text, count=1)
-
-
-def is_edited(path: Path) -> bool:
-    """True when the file no longer matches the fingerprint ingest wrote into it."""
-    text = path.read_text(encoding="utf-8")
-    match = re.search(r"^fingerprint: (\S+)$", text, re.MULTILINE)
-    return match is None or match.group(1) != _digest(text)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(FINGERPRINT_LINE.sub("", text).encode("utf-8")).hexdigest()[:16]
-
+def publication(meta: FrontMatter) -> Publication:
+    return Publication(meta.source, meta.source_url, meta.date)

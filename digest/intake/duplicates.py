@@ -1,0 +1,178 @@
+"""One story, one article: exact and near duplicates among seeds and articles.
+
+Texts are compared as they are after cleaning (an article's Markdown body, or a seed's rendered
+one), reduced to their letters and digits: headers, footers, punctuation and Markdown marks differ
+between reposts of one story and say nothing about it. Two texts are
+
+- exact duplicates when the reduced texts are equal (or the seeds' bytes are: see ingest), and
+- near duplicates when the Jaccard similarity of their sets of character 5-grams ("shingles")
+  reaches `duplicates.threshold`. Candidates come from MinHash signatures (64 permutations, over
+  one shingle in eight, chosen by hash) cut into 16 bands of 4 (LSH: Broder 1997; Leskovec,
+  Rajaraman and Ullman, Mining of Massive Datasets, ch. 3): texts sharing a band are candidates,
+  so a new seed is compared with the few articles sharing a bucket, never with every article.
+  Each candidate is then measured exactly on the two samples, and the best one counts.
+
+Why not datasketch, which implements MinHash and MinHashLSH: it imports SciPy (0.55 s) and hashes
+one shingle at a time in Python; with it signing a text cost 1 ms, half of what cleaning the
+seed costs, against a budget of 15 %. Here the shingles are hashed, sampled and permuted with
+NumPy arrays in a few operations (about 0.3 ms). See docs/design.md and bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+SHINGLE = 5            # characters per shingle: long enough that two unrelated Chinese texts share few
+SAMPLE = 8             # one shingle in eight (by hash) goes into the sample
+BANDS, ROWS = 16, 4    # 64 MinHash values in 16 bands of 4: a text 0.8 alike shares a band with
+                       # probability 1 - (1 - 0.8**4)**16 = 0.9998, one 0.3 alike 0.12
+NOT_TEXT_RE = re.compile(r"[\W_]+")
+
+
+def reduced(markdown: str) -> str:
+    """The letters and digits of a text, in order: what two copies of one story share."""
+    return NOT_TEXT_RE.sub("", markdown)
+
+
+def text_key(text: str) -> str:
+    """Equal for reduced texts that are the same: an exact duplicate."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def shingle_hashes(text: str) -> Any:
+    """64-bit hashes of a reduced text's character 5-grams, made with NumPy in one pass (a set of
+    Python strings cost as much as cleaning the seed), then sampled: only the hashes divisible by
+    SAMPLE are kept. The same shingles are kept in every text, so the Jaccard similarity of the
+    samples estimates that of the whole sets, at an eighth of the cost."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(codes) - SHINGLE + 1
+    if count < 1:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE):  # a polynomial hash of each window, wrapping at 2**64
+        hashes = hashes * np.uint64(1_000_003) + codes[offset:offset + count]
+    hashes ^= hashes >> np.uint64(31)  # mixed, so that the low bits used for sampling are random
+    hashes *= np.uint64(0x9E3779B97F4A7C15)
+    hashes ^= hashes >> np.uint64(29)
+    return hashes[hashes % np.uint64(SAMPLE) == 0]
+
+
+def jaccard(a: str, b: str) -> float:
+    """The exact Jaccard similarity of two texts' shingle sets (for tests and benchmarks)."""
+    first = {reduced(a)[i:i + SHINGLE] for i in range(max(len(reduced(a)) - SHINGLE + 1, 1))}
+    second = {reduced(b)[i:i + SHINGLE] for i in range(max(len(reduced(b)) - SHINGLE + 1, 1))}
+    return len(first & second) / len(first | second)
+
+
+@dataclass
+class Signature:
+    """What a text is compared by: its MinHash (for the LSH buckets) and its sampled shingle
+    hashes, sorted and distinct (to measure the similarity of the few candidates exactly)."""
+
+    minhash: Any
+    sample: Any
+
+
+@cache
+def _permutations() -> tuple[Any, Any]:
+    """64 random affine maps x -> a*x + b (mod 2**64, a odd: each a permutation of the hashes),
+    from a fixed seed, so that every process makes the same signatures."""
+    import numpy as np
+
+    generator = np.random.default_rng(20240526)
+    multipliers = generator.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    return multipliers, generator.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+
+
+def signature(text: str) -> Signature | None:
+    """A reduced text's signature (NumPy arrays, picklable: made in the worker that cleaned the
+    seed); None for a text too short to have a sampled shingle."""
+    import numpy as np
+
+    sample = np.sort(shingle_hashes(text))
+    if not len(sample):
+        return None
+    sample = sample[np.concatenate(([True], sample[1:] != sample[:-1]))]  # distinct (np.unique costs more)
+    multipliers, offsets = _permutations()
+    return Signature((sample[:, None] * multipliers + offsets).min(axis=0), sample)
+
+
+def sample_similarity(first: Any, second: Any) -> float:
+    """The Jaccard similarity of two samples: exact on the sample, so within about 0.02 of the
+    texts' (a MinHash estimate is within 0.06, and the best of many candidates is biased upwards)."""
+    import numpy as np
+
+    shared = len(np.intersect1d(first, second, assume_unique=True))
+    return shared / (len(first) + len(second) - shared)
+
+
+@dataclass
+class Match:
+    """The article a text duplicates: exactly (similarity 1.0) or nearly."""
+
+    slug: str
+    similarity: float
+    exact: bool
+
+
+class DuplicateIndex:
+    """Articles by reduced text and by LSH bucket; `find` gives the one a new text duplicates.
+    The buckets propose candidates; their MinHash estimates, compared all at once, keep those that
+    may reach the threshold (LOOSER below it); these are measured on the samples before one counts."""
+
+    LOOSER = 0.2  # a MinHash estimate is within 0.06 of the similarity (one standard deviation)
+
+    def __init__(self, threshold: float) -> None:
+        import numpy as np
+
+        self.threshold = threshold
+        self.by_text: dict[str, str] = {}
+        self.slugs: list[str] = []
+        self.samples: list[Any] = []
+        self.minhashes = np.zeros((1024, BANDS * ROWS), dtype=np.uint64)
+        self.buckets: dict[bytes, list[int]] = {}
+
+    def add(self, slug: str, key: str, signed: Signature | None) -> None:
+        import numpy as np
+
+        self.by_text.setdefault(key, slug)
+        if signed is None:
+            return
+        number = len(self.slugs)
+        if number == len(self.minhashes):
+            self.minhashes = np.concatenate([self.minhashes, np.zeros_like(self.minhashes)])
+        self.slugs.append(slug)
+        self.samples.append(signed.sample)
+        self.minhashes[number] = signed.minhash
+        for band in bands(signed.minhash):
+            self.buckets.setdefault(band, []).append(number)
+
+    def find(self, key: str, signed: Signature | None) -> Match | None:
+        """The exact duplicate, else the most similar article at or over the threshold
+        (ties: the first slug), else None."""
+        import numpy as np
+
+        if key in self.by_text:
+            return Match(self.by_text[key], 1.0, True)
+        if signed is None:
+            return None
+        numbers = np.array(sorted({n for band in bands(signed.minhash) for n in self.buckets.get(band, ())}), dtype=int)
+        if not len(numbers):
+            return None
+        estimates = (self.minhashes[numbers] == signed.minhash).mean(axis=1)
+        scored = sorted((-sample_similarity(signed.sample, self.samples[n]), self.slugs[n])
+                        for n in numbers[estimates >= self.threshold - self.LOOSER])
+        if scored and -scored[0][0] >= self.threshold:
+            return Match(scored[0][1], -scored[0][0], False)
+        return None
+
+
+def bands(minhash: Any) -> list[bytes]:
+    """The signature's bands, each as a bucket key that names its band."""
+    return [bytes([index]) + row.tobytes() for index, row in enumerate(minhash.reshape(BANDS, ROWS))]

@@ -1,0 +1,44 @@
+"""`./build.py reject`: keep a seed out for good. Its article file is deleted (an edited one is
+saved in content/.replaced/ first; an unedited one is what ingest makes from the seed, which
+stays in seeds/), and the intake record says `rejected`, so ingest never makes it again;
+`./build.py ingest --restore SEED` takes it back."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from digest.config import Config
+from digest.intake.articles import back_up, read_existing, record_from_articles
+from digest.intake.record import Entry, load_record
+from digest.intake.seeds import resolve_seed, seed_files
+
+
+def reject(config: Config, targets: list[str]) -> list[str]:
+    """Reject each target (a seed's name, or an article's slug or file); the lines to print."""
+    content_dir = config.dir("content")
+    content_dir.mkdir(parents=True, exist_ok=True)
+    existing = read_existing(content_dir)
+    record = load_record(content_dir) or record_from_articles(content_dir, existing)
+    seeds = seed_files(config.dir("seeds"))
+    names = [resolve_seed(target, seeds, record, content_dir) for target in targets]  # all found, or none done
+    lines = []
+    for name in names:
+        entry = record.get(name)
+        sha = hashlib.sha256(seeds[name].read_bytes()).hexdigest()
+        slug = entry.article if entry and entry.decision in ("ingested", "rejected") else None
+        article = existing.get(slug or "")
+        record.entries[name] = Entry(sha, slug, "rejected")
+        lines.append(f"rejected       {name}" + (f": {_shown(article.path, config.root)} deleted" if article else ""))
+        if article is not None:
+            if article.edited:
+                lines.append(f"{'':<15}your edited version is saved as "
+                             f"{_shown(back_up(article.path, article.text), config.root)}")
+            article.path.unlink()
+        lines.append(f"{'':<15}ingest leaves it out from now on; `./build.py ingest --restore {name}` brings it back")
+    record.save()
+    return lines
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
