@@ -95,7 +95,10 @@ def run_ingest(pages: list[dict[str, Any]], folder: Path, corpus: Path = CORPUS)
     """Ingest the pages in a fresh project under `folder`; page id -> its content file, if one was made."""
     project = folder / "project"
     (project / "seeds").mkdir(parents=True)
-    (project / "config.yaml").write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    # Each page is scored on its own: two pages of one story (a repost on another site) must not be
+    # merged into one article here, so duplicate detection is off (tests/test_intake.py covers it).
+    config = (ROOT / "config.yaml").read_text(encoding="utf-8") + "\nduplicates:\n  detect: false\n"
+    (project / "config.yaml").write_text(config, encoding="utf-8")
     for page in pages:
         (project / "seeds" / f"{page['id']}.txt").write_bytes((corpus / "pages" / f"{page['id']}.txt").read_bytes())
     subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(project / "config.yaml"), "ingest"],

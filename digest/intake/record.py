@@ -24,7 +24,6 @@ from typing import Any
 import yaml
 
 from digest import yamlcore
-
 from digest.errors import DigestError
 from digest.files import write_atomic
 from digest.schema import Publication
