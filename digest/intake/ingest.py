@@ -163,7 +163,8 @@ class Run:
     def render(self, jobs: int | None) -> None:
         todo = [*self.updates, *self.new]
         detect = self.config["duplicates"]["detect"]
-        items = [(self.seeds[name], detect and name in self.new) for name in todo]
+        new = set(self.new)
+        items = [(self.seeds[name], detect and name in new) for name in todo]
         done = ordered_map(partial(render_safely, config=self.config), items, jobs, parallel_from=PARALLEL_FROM)
         self.rendered = dict(zip(todo, done))
         for name, article in self.updates.items():
@@ -197,9 +198,10 @@ class Run:
     # ------------------------------------------------------------------ writing
 
     def write(self, jobs: int | None) -> None:
+        merges = self.record.merges()
         for item in self.writes:
             item.rendered.meta.slug = item.path.stem
-            self.with_merges(item.rendered.meta)
+            self.with_merges(item.rendered.meta, merges=merges)
         settled = ordered_map(partial(settle, force=self.force, root=self.config.root), self.writes, jobs,
                               parallel_from=PARALLEL_FROM)
         for item, (result, fingerprint) in zip(self.writes, settled):
@@ -208,11 +210,13 @@ class Run:
             self.results[item.seed] = result
         self.merged_into -= {item.path.stem for item in self.writes}
 
-    def with_merges(self, meta: FrontMatter, only_new: bool = False) -> FrontMatter:
+    def with_merges(self, meta: FrontMatter, only_new: bool = False,
+                    merges: dict[str, list[tuple[str, Entry]]] | None = None) -> FrontMatter:
         """The reposts recorded as merged into this article listed, each with a review note (when
         `only_new`, for an article ingest does not rewrite, a note for those merged in this run only:
         the curator may have resolved the others)."""
-        merged = [(seed, entry) for seed, entry in self.record.merged_into(meta.slug) if entry.published]
+        merges = self.record.merges() if merges is None else merges
+        merged = [(seed, entry) for seed, entry in merges.get(meta.slug, []) if entry.published]
         meta.also_published = [entry.published for _, entry in merged]
         noted = [seed for seed, _ in merged if not only_new or seed in self.new_merges]
         meta.review = [*meta.review, *(to_target_script(MERGE_NOTE.format(
