@@ -44,7 +44,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.sections import CLEANING_HEADING, section_span  # noqa: E402
+from bench.sections import CLEANING_HEADING, put_section  # noqa: E402
 from digest.script import to_target_script  # noqa: E402
 
 CORPUS = ROOT / "tests" / "realworld"
@@ -229,17 +229,9 @@ def failures(scores: list[PageScore]) -> list[str]:
 
 def write_results(table: list[str], command: str, path: Path = RESULTS) -> None:
     """Replace (or add) the "Cleaning on real pages" section of bench/RESULTS.md, keeping the rest."""
-    section = "\n".join([
-        CLEANING_HEADING, "", f"Command: `{command}`{at_commit()}. The corpus, the comparison rules and the two parts are "
-        "described in docs/design.md (\"Real-page cleaning corpus\"); the test part is never tuned against.",
-        "", *table]) + "\n"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    span = section_span(text, CLEANING_HEADING)
-    if span is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = text[:span[0]] + section + ("\n" + text[span[1]:] if span[1] < len(text) else "")
-    path.write_text(text, encoding="utf-8")
+    intro = (f"Command: `{command}`{at_commit()}. The corpus, the comparison rules and the two parts are "
+             "described in docs/design.md (\"Real-page cleaning corpus\"); the test part is never tuned against.")
+    put_section(path, CLEANING_HEADING, intro + "\n\n" + "\n".join(table))
 
 
 def at_commit() -> str:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import GIVEN, NAV, OUTLETS, PLACES, SURNAMES, TAIL, add_noise, make_article, sentence_pool  # noqa: E402
-from bench.report import put_section  # noqa: E402
+from bench.sections import put_section  # noqa: E402
 from bench.sections import DUPLICATES_HEADING  # noqa: E402
 from digest.script import to_target_script  # noqa: E402
 

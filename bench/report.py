@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.measure import Measurement, median
-from bench.sections import KEPT_SECTIONS, section_of
+from bench.sections import KEPT_SECTIONS, put_section, section_of  # noqa: F401  (put_section: bench/search.py's)
 from bench.projects import BENCH_SETTINGS, FLOOR, HUGO, PELICAN, ROOT, Contender, hugo_binary
 
 FULL, NO_CHANGE, EDITED = "full clean build", "no-change rebuild", "one article edited"
@@ -60,15 +60,6 @@ def write_report(path: Path, report: Report) -> None:
     sections += [section for heading in KEPT_SECTIONS if (section := section_of(old, heading))]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
-
-
-def put_section(path: Path, heading: str, body: str) -> None:
-    """Write `body` under `heading` in the file at `path`, in place of that section or at the end."""
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    old = section_of(text, heading)
-    new = heading + "\n\n" + body.strip()
-    text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def header(report: Report) -> str:

@@ -36,7 +36,7 @@ sys.path[1:1] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from bench.corpus import write_content_corpus  # noqa: E402
 from bench.measure import measure  # noqa: E402
 from bench.projects import BENCH_SETTINGS, OUT, SHIPPED_SETTINGS, ours  # noqa: E402
-from bench.report import put_section  # noqa: E402
+from bench.sections import put_section  # noqa: E402
 from bench.run import newest_article, restored  # noqa: E402
 from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.search import brute_force, fold, query_terms  # noqa: E402

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Written by bench/cleaning.py (make cleaning-score); bench/report.py (make bench) keeps it as it is.
 CLEANING_HEADING = "## Cleaning on real pages"
 # Written by bench/search.py and bench/duplicates.py.
@@ -23,3 +25,12 @@ def section_span(text: str, heading: str) -> tuple[int, int] | None:
 def section_of(text: str, heading: str) -> str | None:
     span = section_span(text, heading)
     return text[span[0]:span[1]].rstrip("\n") if span else None
+
+
+def put_section(path: Path, heading: str, body: str) -> None:
+    """Write `body` under `heading` in the file at `path`, in place of that section or at the end."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old = section_of(text, heading)
+    new = heading + "\n\n" + body.strip()
+    text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

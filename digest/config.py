@@ -194,7 +194,7 @@ def _finish(data: dict[str, Any], root: Path, path: Path | None) -> Config:
 
 
 EDITION_KEYS = ("lang", "path", "convert", "overrides")
-RESERVED_FOLDERS = {"articles", "tags", "sources", "archive", "search", "pagefind", "static", "page", "issues"}
+RESERVED_FOLDERS = {"articles", "tags", "sources", "archive", "search", "static", "page", "issues"}
 EDITION_PATH_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*$")
 
 
