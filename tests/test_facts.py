@@ -276,3 +276,31 @@ def test_the_summary_never_starts_with_a_dateline(lede):
 
 def test_a_summary_starting_with_ordinary_text_is_kept_whole():
     assert run("标题行在这里", "据报道，" + BODY).meta.summary.startswith("据报道，")
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+ARTICLE = ("全面从严治党永远在路上。坚持党的领导，党中央作出部署，推进制度治党。"
+           "自治、法治、德治相结合，三治融合是乡村治理的方向。")
+
+
+@pytest.mark.parametrize("line, tags", [
+    ("关键词：治党党的领导党中央", ["治党", "党的领导", "党中央"]),
+    ("关键词：三治德治党组织", ["三治", "德治", "党组织"]),  # one keyword only the list names
+])
+def test_keywords_run_together_are_cut_at_words_of_the_text_and_flagged(line, tags):
+    found = run("党的自我革命制度规范体系的主要成就", line, ARTICLE)
+    assert found.meta.tags[:len(tags)] == tags
+    assert any(note.startswith("标签") for note in found.meta.review)
+
+
+@pytest.mark.parametrize("line, tags", [("关键词：乡村振兴战略", ["乡村振兴战略"]),
+                                        ("关键词：全面从严治党", ["全面从严治党"])])
+def test_a_keyword_that_is_one_word_is_left_whole(line, tags):
+    found = run("党的自我革命制度规范体系的主要成就", line, ARTICLE)
+    assert found.meta.tags[:1] == tags and not any(note.startswith("标签") for note in found.meta.review)
+
+
+def test_a_list_with_separators_is_never_cut_further():
+    found = run("党的自我革命制度规范体系的主要成就", "关键词：治党；党的建设新要求；党中央", ARTICLE)
+    assert found.meta.tags[:3] == ["治党", "党的建设新要求", "党中央"]

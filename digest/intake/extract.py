@@ -21,6 +21,7 @@ from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE
                                  tidy_title)
 from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
                                    tidy_source)
+from digest.intake.tags import split_run_together_tags
 
 SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
@@ -42,6 +43,7 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
                  take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
+    split_run_together_tags(found)
     take_vocabulary_tags(found, rules["tag_vocabulary"])
     take_summary(found)
     note_truncation(found)
@@ -129,6 +131,7 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
     elif kind == "abstract":
         found.meta.summary = found.meta.summary or value
     elif kind == "tags":
+        found.listed_tags += split_list(value)
         found.meta.tags += [t for t in split_list(value) if t not in found.meta.tags]
     elif kind == "editor":
         found.meta.editor = found.meta.editor or "、".join(split_list(value))

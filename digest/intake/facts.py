@@ -53,6 +53,7 @@ class Extracted:
     references: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # the title line and the site header above it
     sources: list[tuple[str, str]] = field(default_factory=list)  # (kind of place, name) candidates
+    listed_tags: list[str] = field(default_factory=list)  # tags as a `关键词：` line lists them
 
 
 @dataclass
