@@ -304,3 +304,21 @@ def test_a_keyword_that_is_one_word_is_left_whole(line, tags):
 def test_a_list_with_separators_is_never_cut_further():
     found = run("党的自我革命制度规范体系的主要成就", "关键词：治党；党的建设新要求；党中央", ARTICLE)
     assert found.meta.tags[:3] == ["治党", "党的建设新要求", "党中央"]
+
+
+# --- metadata flattened into text -------------------------------------------------------------
+
+def test_bracketed_journal_labels_run_into_the_first_paragraph_are_read_off_it():
+    opening = "习近平总书记指出，“坚持人民至上，不断造福人民”。贯彻落实这一思想就要牢牢把握人民至上的从政初心。"
+    found = run("健全以人民为中心的决策机制", "〔关键词〕以人民为中心；决策系统；公众参与〔中图分类号〕D601？〔文献标识码〕A"
+                "〔文章编号〕1009-1203(2020)06-0113-04" + opening, BODY)
+    assert found.meta.tags[:3] == ["以人民为中心", "决策系统", "公众参与"]
+    assert found.paragraphs == [opening, BODY]
+
+
+def test_a_source_label_opening_a_line_of_text_names_the_word_after_it():
+    lede = "回望非凡的五年系列网评之四：昔日不毛之地披上绿装，黑臭水体变身生态河道，大气雾霾治理取得明显进展。"
+    found = run("某网评这五年青山常在绿水长流", "城市镜像.新闻汇总 2020-10-23", "消息来源：某某新闻网 " + lede, BODY)
+    assert found.meta.source == "某某新闻网"
+    assert found.paragraphs == [lede, BODY]
+

@@ -19,6 +19,7 @@ from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE
                                  affiliation_line, candidate_text, choose_title, flattened_title, header_end,
                                  is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
+from digest.intake.flattened import leading_labels
 from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
                                    tidy_source)
 from digest.intake.tags import split_run_together_tags
@@ -65,6 +66,7 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
     patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
+    patterns["[]"] = re.compile(rf"[\[【〔]\s*({_alternatives(every)})\s*[\]】〕]\s*[:：︰]?", re.IGNORECASE)
     return patterns
 
 
@@ -79,9 +81,11 @@ def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) ->
     """Consume `作者：`, `责任编辑：`, `标签：`, `摘要` and `来源：` lines wherever they stand."""
     kept = []
     for paragraph in found.paragraphs:
-        segments = _labelled(paragraph, labels)
-        if not segments:
-            kept.append(paragraph)
+        segments, rest = leading_labels(paragraph, labels, lambda word: _kind_of(word, labels),
+                                        len(paragraph) > 80 or SENTENCE_END_RE.search(paragraph) is not None)
+        segments = segments or _labelled(paragraph, labels)
+        if not segments or rest != paragraph:
+            kept += [rest] if rest else []
         for kind, value in segments:
             if value:
                 _store_label(found, kind, value)
