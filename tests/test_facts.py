@@ -168,6 +168,25 @@ def test_of_several_dates_on_a_line_the_publication_date_is_taken():
     assert (found.meta.date, found.meta.source) == (dt.date(2021, 3, 15), "永川区来苏镇")
 
 
+
+def test_an_upload_stamp_loses_to_the_articles_own_date_line():
+    found = run("推进高素质农村党组织书记队伍建设（共五则范文）", "时间：2019-05-12 16:19:27下载本文作者：会员上传",
+                "推进高素质农村党组织书记队伍建设", "时间：2010年08月10日 11时20分来源：《党建研究》作者：毕筱奇", BODY)
+    assert (found.meta.date, found.meta.source, found.meta.authors) == (dt.date(2010, 8, 10), "党建研究", ["毕筱奇"])
+
+
+def test_a_date_only_on_an_upload_stamp_is_used_with_a_note():
+    found = run("推进高素质农村党组织书记队伍建设", "时间：2019-05-12 16:19:27下载本文作者：会员上传", BODY)
+    assert found.meta.date == dt.date(2019, 5, 12)
+    assert any(note.startswith("日期") for note in found.meta.review)
+
+
+def test_two_dates_under_the_headline_name_the_other_under_review():
+    found = run("街总广东办庆祝成立六周年", "2024-05-26", "时间：2024年05月20日 来源：某某日报 作者：张伟", BODY)
+    assert found.meta.date == dt.date(2024, 5, 26)
+    assert "日期也可能是：2024-05-20" in found.meta.review
+
+
 # --- bylines ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lede, authors, source", [

@@ -8,7 +8,6 @@ sources are chosen among scored candidates in facts.py, bylines.py and sources.p
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 from typing import Any
@@ -19,6 +18,7 @@ from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE
                                  affiliation_line, candidate_text, choose_title, flattened_title, header_end,
                                  is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
+from digest.intake.dates import WEEKDAY_RE, add_date, choose_date, take_date, valid_date
 from digest.intake.flattened import leading_labels
 from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
                                    tidy_source)
@@ -28,8 +28,6 @@ SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
 LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # tried in this order
 
-TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
-WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
@@ -44,6 +42,7 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
                  take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
+    choose_date(found)
     split_run_together_tags(found)
     take_vocabulary_tags(found, rules["tag_vocabulary"])
     take_summary(found)
@@ -65,7 +64,8 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
-    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
+    # a label follows a non-Han character, or a clock's last unit (`11时20分来源：`)
+    patterns["*"] = re.compile(rf"(?:(?<![{HAN}])|(?<=\d[日时分秒]))({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
     patterns["[]"] = re.compile(rf"[\[【〔]\s*({_alternatives(every)})\s*[\]】〕]\s*[:：︰]?", re.IGNORECASE)
     return patterns
 
@@ -131,7 +131,7 @@ def _kind_of(word: str, labels: dict[str, re.Pattern[str]]) -> str:
 def _store_label(found: Extracted, kind: str, value: str) -> None:
     """Keep a labelled value; `ignored` labels (中图分类号 …) are consumed and kept nowhere."""
     if kind == "date":
-        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
+        add_date(found, "labelled", valid_date(DATE_RE.search(value)))
     elif kind == "abstract":
         found.meta.summary = found.meta.summary or value
     elif kind == "tags":
@@ -144,7 +144,7 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
         paper = BYLINE_OUTLET_RE.search(value)
         found.sources += [("byline", paper.group(1))] if paper else []
     elif kind == "source":
-        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
+        add_date(found, "labelled", valid_date(DATE_RE.search(value)))
         url = URL_RE.search(value)
         if url:
             found.meta.source_url = found.meta.source_url or url.group(0)
@@ -196,7 +196,7 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
         return
     title = found.meta.title = tidy_title(choice.best.text)[0]
-    found.meta.date = found.meta.date or _valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip()))
+    add_date(found, "title_line", valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip())))
     end = header_end(found.paragraphs)
     gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if i == choice.best.index
             or (i < choice.best.index and _site_header_line(p, choice.weak))
@@ -257,54 +257,6 @@ def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         found.meta.authors = split_names(join_split_names(found.paragraphs.pop(0)))
         if found.paragraphs and affiliation_line(found.paragraphs[0]):
             found.paragraphs.pop(0)
-
-
-def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
-    """The article's date from a short header line; a line with a weekday is the crawl clock."""
-    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
-        match = DATE_RE.search(paragraph)
-        if not match or len(paragraph) > 80 or is_body_text(paragraph):
-            continue
-        date = _valid_date(match)
-        if date is None or WEEKDAY_RE.search(paragraph):
-            del found.paragraphs[index]
-            return take_date(found, labels)
-        found.meta.date = date
-        rest = _names_after_date(paragraph[match.end():])
-        found.meta.authors += [a for a in rest if a not in found.meta.authors]
-        del found.paragraphs[index]
-        return
-    take_header_date(found)
-
-
-def take_header_date(found: Extracted) -> None:
-    """No date under the headline: the last one in the site header above it is a guess (it is
-    more often the day the page was printed or crawled), so the curator is asked to check it."""
-    dates = [_valid_date(DATE_RE.search(line)) for line in found.header if len(line) <= 80]
-    guess = next((date for date in reversed(dates) if date), None)
-    if guess and not found.meta.date:
-        found.meta.date = guess
-        found.meta.review.append(f"日期：{guess.isoformat()} 取自标题上方的页眉，可能是抓取日期，请核对")
-
-
-def _valid_date(match: re.Match[str] | None) -> dt.date | None:
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
-def _names_after_date(rest: str) -> list[str]:
-    """`08:20张三李四` after a date: the names run together, split with jieba's name tagger."""
-    rest = TIME_RE.sub(" ", rest).strip(" ：:|")
-    if not rest or not re.fullmatch(f"[{HAN}·、，, ]+", rest):
-        return []
-    import jieba.posseg  # loaded only when a byline needs it: it reads a large dictionary
-
-    names = [w.word for w in jieba.posseg.cut(rest) if w.flag == "nr"]
-    return names if "".join(names) == re.sub(r"[、，, ]", "", rest) else []
 
 
 def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:

@@ -10,6 +10,7 @@ weights kept as data in digest/data/facts.yaml. A weak winner, or a close runner
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +54,7 @@ class Extracted:
     references: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # the title line and the site header above it
     sources: list[tuple[str, str]] = field(default_factory=list)  # (kind of place, name) candidates
+    dates: list[tuple[str, dt.date]] = field(default_factory=list)  # (kind of line, date) candidates
     listed_tags: list[str] = field(default_factory=list)  # tags as a `关键词：` line lists them
 
 
