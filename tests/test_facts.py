@@ -149,6 +149,17 @@ def test_prose_and_name_lines_are_never_candidates():
         == ["浅谈发挥党建示范基地的作用探究"]
 
 
+
+def test_a_spaced_title_label_in_a_document_catalogue_gives_the_title():
+    title = "某市人民政府办公室关于印发《某市政务云平台管理实施细则》等三个文件的通知"
+    found = run("中国政府网 省政府网 English Русская версия 市人大 市政协 市纪委监委", "首 页 政 务 公 开 网 上 办 事",
+                "发 布 机 构 市人民政府办公室 发 文 日 期 2019-11-29",
+                f"名 称 {title}文 号 某政办发〔2019〕29号 上 载 日 期 2019-12-02{title}", "信息来源：市人民政府办公室",
+                "各县（市）、区人民政府，市政府各委、办、局：", BODY)
+    assert found.meta.title == title
+    assert not title_notes(found)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 def test_a_date_only_in_the_site_header_is_used_with_a_note():

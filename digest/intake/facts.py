@@ -33,6 +33,9 @@ SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
 TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标题|题目|名称|题)\s*[:：︰]\s*")
+# a government catalogue's spaced labels, no colon: `名 称 关于…的通知文 号 某政发〔2019〕29号 上 载 日 期 …`
+SPACED_TITLE_LABEL_RE = re.compile(r"^(?:标 题|题 目|名 称)\s+")
+SPACED_LABEL_RE = re.compile(rf"[{HAN}](?: [{HAN}]){{1,3}}\s")
 PART_SEPARATOR_RE = re.compile(r"\s*[|｜丨]\s*|\s*_\s*|(?<=[^\d\s])\s*-\s*(?=[^\d\s])|\s+-\s+")
 TRAILING_BRACKET_RE = re.compile(r"\s*[（(\[]([^（）()\[\]]{1,8})[）)\]]$")
 FOOTNOTE_TAIL_RE = re.compile(r"\s*[*＊]\s*(?:[\s—-]*.*)?$")
@@ -171,6 +174,9 @@ def title_candidates(paragraphs: list[str]) -> list[Candidate]:
 
 def candidate_text(paragraph: str) -> str:
     """`2025.03.04 标题`, `标题：标题`: the date or label in front is not part of the headline."""
+    spaced = SPACED_TITLE_LABEL_RE.match(paragraph.strip())
+    if spaced:  # the title runs to the next spaced label
+        return SPACED_LABEL_RE.split(paragraph.strip()[spaced.end():], maxsplit=1)[0].strip()
     text = TITLE_LABEL_RE.sub("", paragraph.strip())
     rest = LEADING_DATE_RE.sub("", text)
     return rest if len(rest) >= 6 else text
@@ -184,6 +190,8 @@ def score_title(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -
     end = len(meta)
     candidate.features = _form_features(candidate.text, rules["compiled"]) + \
         _position_features(candidate, paragraphs, meta)
+    if TITLE_LABEL_RE.match(paragraphs[candidate.index]) or SPACED_TITLE_LABEL_RE.match(paragraphs[candidate.index]):
+        candidate.features.append("labelled")
     between = meta[candidate.index + 1:end].count(False)
     candidate.score = sum(weights[name] for name in candidate.features) + weights["distance"] * between
     return candidate
