@@ -212,6 +212,15 @@ def test_a_byline_opening_the_lede_gives_authors_and_outlet(lede, authors, sourc
     assert (found.meta.authors, found.meta.source) == (authors, source)
 
 
+
+def test_a_headline_flattened_twice_before_a_reporters_lede_goes_and_the_byline_is_read():
+    title = "党建引领合作社 盐碱地变身“聚宝盆”——某村十年蝶变实现产业兴村群众富"
+    news = "5月22日，某市政府新闻办举行“榜样在身边”系列记者见面会。合作社被评为市级示范社。"
+    found = run(title, f"{title}{title}某某网（mǒumǒuwǎng）记者 彭静 聊城报道{news}", BODY)
+    assert (found.meta.title, found.meta.authors, found.meta.source) == (title, ["彭静"], "某某网")
+    assert found.paragraphs[0].startswith("某某网") and found.meta.summary == news
+
+
 @pytest.mark.parametrize("line, authors, rest", [
     ("新华社记者谢良、石志勇、初杭、张斌", ["谢良", "石志勇", "初杭", "张斌"], []),
     ("锦绣北疆绿更浓——“三北”工程攻坚战在行动本报记者 张 洋 刘洪超（liúhóngchāo）", ["张洋", "刘洪超"], []),

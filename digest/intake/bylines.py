@@ -19,6 +19,8 @@ PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖ
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
                      rf"\s*[:：]?\s*[（(](?P<by>[^（）()]{{2,40}})[）)]")
 LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯)\s")
+REPORTER_LEDE_RE = re.compile(rf"^(?P<outlet>[{HAN}]{{2,10}}?(?:网|报|社|台))\s*(?:全媒体|特约|见习)?记者\s*"
+                              rf"(?P<names>[{HAN}·]{{2,4}}(?:[、，, ]+[{HAN}·]{{2,4}})*?)\s+[{HAN}]{{2,8}}?报道")
 OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
 OWN_OUTLET_RE = re.compile(r"(?:本报|本刊|本网|新华社)$")
@@ -58,6 +60,13 @@ def lede_byline(paragraph: str) -> tuple[list[str], str | None]:
     if not names:
         return [], None
     return names, match.group("outlet") or _outlet(match.group("head"))
+
+
+def reporter_lede(paragraph: str) -> tuple[list[str], str | None]:
+    """`某某网（pinyin）记者 彭静 聊城报道5月22日，…`: the names, and the outlet in front."""
+    match = REPORTER_LEDE_RE.match(PINYIN_RE.sub("", paragraph))
+    names = names_in(match.group("names"), labelled=True) if match else []
+    return (names, match.group("outlet")) if names else ([], None)
 
 
 def _outlet(head: str) -> str | None:
@@ -123,9 +132,12 @@ DATELINE_RE = re.compile(rf"^[？?\s]*(?:【[^】]{{2,12}}】\s*(?:[（(][^（�
 
 
 def without_dateline(paragraph: str) -> str:
-    """`新华网杭州3月18日电（记者张三）今天…` -> `今天…`: a summary opens with the news itself."""
+    """`新华网杭州3月18日电（记者张三）今天…`, `某某网记者 张三 某地报道今天…` -> `今天…`: a summary
+    opens with the news itself."""
     match = DATELINE_RE.match(paragraph)
     rest = paragraph[match.end():] if match else paragraph
+    reporter = REPORTER_LEDE_RE.match(PINYIN_RE.sub("", rest))  # 某某网记者 张三 某地报道5月22日，…
+    rest = PINYIN_RE.sub("", rest)[reporter.end():] if reporter else rest
     return rest if len(rest) >= 10 else paragraph
 
 
@@ -169,6 +181,8 @@ def _take_lede_byline(found: Extracted) -> None:
     if first is None:
         return
     names, outlet = lede_byline(first)
+    if not names:
+        names, outlet = reporter_lede(first)
     bare = LEDE_OUTLET_RE.match(first)
     outlet = outlet or (_outlet(bare.group(1)) if bare else None)
     if names and not found.meta.authors:

@@ -205,7 +205,8 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         if column and column not in found.meta.tags:
             found.meta.tags.insert(0, column)
     found.header = [p for i, p in enumerate(found.paragraphs) if i in gone]
-    found.paragraphs = [p for i, p in enumerate(found.paragraphs) if i not in gone]
+    found.paragraphs = [_without_title_repeats(p, title) if i <= end else p
+                        for i, p in enumerate(found.paragraphs) if i not in gone]
     if choice.weak:
         found.meta.review.append(f"标题：原文标题不明确，已推测为“{title}”，请核对")
     if choice.runner_up:
@@ -219,6 +220,14 @@ def _site_header_line(paragraph: str, weak: bool) -> bool:
     if names_line(paragraph) or (len(paragraph) > 30 and re.search("[，。；]", paragraph)):
         return False
     return not weak or len(paragraph) <= 12
+
+
+def _without_title_repeats(paragraph: str, title: str) -> str:
+    """`标题标题大众网记者 某某 某地报道5月22日，…`: the headline flattened (once or more) in front
+    of the byline or lede goes; a short headline may open a sentence, so it stays."""
+    if len(title) < 8 or not paragraph.startswith(title):
+        return paragraph
+    return re.sub(rf"^(?:{re.escape(title)}\s*)+", "", paragraph) or paragraph
 
 
 def _repeats_title(paragraph: str, title: str) -> bool:
