@@ -253,6 +253,14 @@ def test_closing_credits_give_authors_and_reviewers_go_to_editor(closing, author
     assert (found.meta.authors, found.meta.editor, found.paragraphs) == (authors, editor, [BODY])
 
 
+def test_a_closing_bracket_naming_the_unit_the_text_is_about_is_no_author():
+    story = ("6月18日，常图党支部组织9名青年党员参与文明交通志愿服务活动。常图党支部第一时间召集青年党员"
+             "召开临时会议，部署志愿服务任务，让文明、诚信、进步传递四方。")
+    found = run("常图党支部参与文明交通志愿服务", story + "（常图）")
+    assert (found.meta.authors, found.paragraphs) == ([], [story])
+
+
+
 def test_an_author_profile_gives_the_names():
     found = run("标题行在这里", "作者简介：刘在洲，教育学博士，某大学二级教授；李忆辛，通讯作者，某大学博士研究生。", BODY)
     assert found.meta.authors == ["刘在洲", "李忆辛"] and found.paragraphs == [BODY]

@@ -105,14 +105,16 @@ def profile_names(paragraph: str) -> list[str]:
     return [h for h in heads if looks_like_name(h)]
 
 
-def trailing_credits(paragraph: str) -> tuple[list[str], list[str], int] | None:
+def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[str], int] | None:
     """`…。（供稿人：一支部 冯欣）`, `（图文：张莎莎；一审：李霞）`: authors, editors and where
-    the bracket starts; None when the bracket holds anything but credits."""
+    the bracket starts; None when the bracket holds anything but credits. A name without a role
+    word that the text (`above`, and the paragraph itself) uses is the unit the text is about,
+    credited but no author: `常图党支部组织…（常图）`."""
     match = TRAILING_RE.search(paragraph)
     if not match:
         return None
     rules = byline_rules()
-    authors, editors = [], []
+    authors, editors, cited = [], [], False
     for part in re.split(r"[；;]", match.group(1)):
         editor = rules["editor_label_re"].match(part)
         if editor:
@@ -123,8 +125,10 @@ def trailing_credits(paragraph: str) -> tuple[list[str], list[str], int] | None:
         found = [w for w in words if looks_like_name(w)]
         if not found or (not label and len(found) < len(words)):
             return None
-        authors += found
-    return (authors, editors, match.start()) if authors else None
+        used = not label and any(word in text for word in found for text in (above, paragraph[:match.start()]))
+        authors += [] if used else found
+        cited = cited or used
+    return (authors, editors, match.start()) if authors or cited else None
 
 
 DATELINE_RE = re.compile(rf"^[？?\s]*(?:【[^】]{{2,12}}】\s*(?:[（(][^（）()]{{2,40}}[）)])?|[^（(，。\s]{{0,30}}?(?:电|讯)\s*[:：]?\s*"
@@ -206,7 +210,7 @@ def _take_closing_credits(found: Extracted) -> None:
     line right under its last paragraph (`王晓宇 巩雪`)."""
     for index in range(len(found.paragraphs) - 1, max(len(found.paragraphs) - 3, 0) - 1, -1):
         paragraph = found.paragraphs[index]
-        credits = trailing_credits(paragraph)
+        credits = trailing_credits(paragraph, "\n".join(found.paragraphs[:index]))
         if credits:
             authors, editors, start = credits
             _add_authors(found, authors)

@@ -278,8 +278,9 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
     if not match:
         return
     names = split_names(match.group(1))
-    if not labelled and not all(looks_like_name(name) for name in names):
-        return
+    text = "\n".join([*found.paragraphs[:-1], last[:match.start()]])
+    if not labelled and not all(looks_like_name(name) and name not in text for name in names):
+        return  # an unlabelled name the text itself uses is what it is about (`常图党支部…（常图）`)
     found.meta.authors += [a for a in names if a not in found.meta.authors]
     body = last[: match.start(1)].rstrip()
     body = re.sub(r"[（(]\s*(?:(?:作者|文|记者|通讯员)\s*[：:/]\s*)?$", "", body).rstrip()
