@@ -31,6 +31,8 @@ def _bracketed_run(paragraph: str, labels: dict[str, re.Pattern[str]],
                    kind_of: Callable[[str], str]) -> tuple[list[tuple[str, str]], str]:
     """Two or more `〔标签〕值` in a row from the start. The last value runs into the text: a code
     (the `ignored` labels' kind) is cut where the code ends, any other value at the first clause."""
+    if not labels["[]"].match(paragraph):  # most paragraphs: no need to look further
+        return [], paragraph
     matches: list[re.Match[str]] = []
     for match in labels["[]"].finditer(paragraph):
         if match.start() - (matches[-1].end() if matches else 0) > (SEGMENT_MAX if matches else 0):
