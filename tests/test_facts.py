@@ -160,6 +160,19 @@ def test_a_spaced_title_label_in_a_document_catalogue_gives_the_title():
     assert not title_notes(found)
 
 
+
+@pytest.mark.parametrize("label", ["名 称：", "标 题："])
+def test_a_spaced_title_label_with_a_colon_is_not_part_of_the_title(label):
+    found = run(label + "某市关于印发工作方案的通知", "发布日期：2021-03-15", BODY)
+    assert found.meta.title == "某市关于印发工作方案的通知"
+
+
+@pytest.mark.parametrize("line", ["某市召开党建工作推进会_某某新闻网", "某市召开党建工作推进会 - 某某网"])
+def test_a_site_name_after_the_headline_does_not_make_it_a_guess(line):
+    found = run(line, "2023年03月05日 08:12  来源：某某网", BODY)
+    assert (found.meta.title, title_notes(found)) == ("某市召开党建工作推进会", [])
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 def test_a_date_only_in_the_site_header_is_used_with_a_note():
@@ -259,6 +272,14 @@ def test_a_closing_bracket_naming_the_unit_the_text_is_about_is_no_author():
     found = run("常图党支部参与文明交通志愿服务", story + "（常图）")
     assert (found.meta.authors, found.paragraphs) == ([], [story])
 
+
+
+
+@pytest.mark.parametrize("line, authors", [("记者 张伟 通讯员 王芳", ["张伟", "王芳"]),
+                                           ("作者：张伟（作者单位：某某大学马克思主义学院）", ["张伟"])])
+def test_role_words_and_affiliations_in_a_byline_are_no_authors(line, authors):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert found.meta.authors == authors
 
 
 def test_an_author_profile_gives_the_names():
@@ -369,3 +390,9 @@ def test_a_source_label_opening_a_line_of_text_names_the_word_after_it():
     assert found.meta.source == "某某新闻网"
     assert found.paragraphs == [lede, BODY]
 
+
+
+
+def test_keywords_separated_by_slashes_are_several_tags():
+    found = run("某市召开党建工作推进会", "Tags：党建/基层/治理", BODY)
+    assert found.meta.tags[:3] == ["党建", "基层", "治理"]

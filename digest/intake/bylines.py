@@ -145,6 +145,12 @@ def without_dateline(paragraph: str) -> str:
     return rest if len(rest) >= 10 else paragraph
 
 
+def is_role(word: str) -> bool:
+    """`通讯员` standing between names (`记者 张三 通讯员 李四`) is a role word, not a name."""
+    rules = byline_rules()
+    return word in rules["author_roles"] or word in rules["editor_roles"]
+
+
 def has_role(word: str) -> bool:
     """`羊城晚报全媒体记者` is the role in front of a name, not a name."""
     return byline_rules()["author_role_re"].search(word) is not None and not NAME_RE.match(word)

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import has_role, take_other_bylines, without_dateline
+from digest.intake.bylines import has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
                                  affiliation_line, candidate_text, choose_title, flattened_title, header_end,
@@ -156,14 +156,15 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
 
 def split_list(value: str) -> list[str]:
     """`党建示范基地； 作用；创新` -> ['党建示范基地', '作用', '创新']."""
-    return [item for item in re.split(r"[;；,，、\s]+", value) if item]
+    return [item for item in re.split(r"[;；,，、/／|｜\s]+", value) if item]
 
 
 def split_names(value: str) -> list[str]:
     """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
     value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
-    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name)]
+    value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
+    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:

@@ -32,7 +32,7 @@ YEAR_RE = re.compile(r"(?:19|20)\d\d")
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
-TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标题|题目|名称|题)\s*[:：︰]\s*")
+TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标\s*题|题\s*目|名\s*称|题)\s*[:：︰]\s*")
 # a government catalogue's spaced labels, no colon: `名 称 关于…的通知文 号 某政发〔2019〕29号 上 载 日 期 …`
 SPACED_TITLE_LABEL_RE = re.compile(r"^(?:标 题|题 目|名 称)\s+")
 SPACED_LABEL_RE = re.compile(rf"[{HAN}](?: [{HAN}]){{1,3}}\s")
@@ -188,7 +188,7 @@ def score_title(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -
     rules = title_rules()
     weights = rules["weights"]
     end = len(meta)
-    candidate.features = _form_features(candidate.text, rules["compiled"]) + \
+    candidate.features = _form_features(_without_site_name(candidate.text), rules["compiled"]) + \
         _position_features(candidate, paragraphs, meta)
     if TITLE_LABEL_RE.match(paragraphs[candidate.index]) or SPACED_TITLE_LABEL_RE.match(paragraphs[candidate.index]):
         candidate.features.append("labelled")
@@ -211,6 +211,12 @@ def _form_features(text: str, patterns: dict[str, re.Pattern[str]]) -> list[str]
     if len(words) >= 3 and sum(len(w) <= 4 for w in words) * 3 >= len(words) * 2:
         features.append("nav_tokens")
     return features
+
+
+def _without_site_name(text: str) -> str:
+    """`标题_某某新闻网`, `标题 - 某某网`: the form is the headline's, not the site name's. Only a
+    line of two parts is cut: a row of three or more is a menu, and scores as one."""
+    return tidy_title(text)[0] if len(PART_SEPARATOR_RE.split(text)) == 2 else text
 
 
 def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -> list[str]:
