@@ -105,6 +105,13 @@ def test_a_page_without_a_headline_gets_a_guess_that_says_so():
     assert title_notes(found)  # a pull quote and a subtitle are no headline; the guess is flagged
 
 
+def test_a_guessed_title_does_not_open_with_the_day():
+    lede = "6月18日，某馆党支部组织9名青年党员积极参与文明交通志愿服务活动。"
+    found = run(lede + BODY)
+    assert found.meta.title == "某馆党支部组织9名青年党员积极参与文明交通志愿服务活动"
+    assert title_notes(found) and found.paragraphs == [lede + BODY]
+
+
 @pytest.mark.parametrize("header", [["引言：共同富裕的时代背景与意义"], ["本篇文章3302字，读完约8分钟"], ["张玥", "一、前言"]])
 def test_a_section_heading_or_counter_as_the_only_candidate_is_flagged(header):
     assert title_notes(run(*header, BODY))

@@ -30,6 +30,7 @@ LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # t
 
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
+DAY_CLAUSE_RE = re.compile(r"^(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日(?:[上下]午|晚上?)?[，,]\s*")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
@@ -252,8 +253,10 @@ def take_flattened_title(found: Extracted) -> None:
 
 
 def guess_title(paragraphs: list[str]) -> str:
-    """The first sentence, cut at a clause boundary so it stays short."""
-    first = paragraphs[0] if paragraphs else "无题"
+    """The first sentence, cut at a clause boundary so it stays short; a dateline or a day in front
+    (`6月18日，…`) is no part of it."""
+    first = without_dateline(paragraphs[0]) if paragraphs else "无题"
+    first = DAY_CLAUSE_RE.sub("", first) or first
     sentence = SENTENCE_END_RE.split(first, maxsplit=1)[0]
     while len(sentence) > TITLE_MAX // 2 and re.search("[，；：]", sentence):
         sentence = re.split("[，；：]", sentence)[:-1]
