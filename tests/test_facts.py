@@ -180,6 +180,20 @@ def test_a_site_name_after_the_headline_does_not_make_it_a_guess(line):
     assert (found.meta.title, title_notes(found)) == ("某市召开党建工作推进会", [])
 
 
+
+@pytest.mark.parametrize("byline", ["■ 本报记者 张伟", "本报记者 张伟 通讯员 王芳"])
+def test_a_reporter_line_under_the_headline_makes_it_no_guess(byline):
+    found = run("某市召开党建工作推进会", byline, BODY)
+    assert (found.meta.title, title_notes(found), found.meta.authors[:1]) == ("某市召开党建工作推进会", [], ["张伟"])
+
+
+@pytest.mark.parametrize("line, title", [("某市召开党建工作推进会——记某村党支部书记", "某市召开党建工作推进会——记某村党支部书记"),
+                                         ("【某市召开党建工作推进会】", "某市召开党建工作推进会")])
+def test_a_headline_with_its_subtitle_or_in_brackets_is_a_sure_title(line, title):
+    found = run(line, "2023-03-05", BODY)
+    assert (found.meta.title, title_notes(found)) == (title, [])
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 def test_a_date_only_in_the_site_header_is_used_with_a_note():
@@ -287,6 +301,14 @@ def test_a_closing_bracket_naming_the_unit_the_text_is_about_is_no_author():
 def test_role_words_and_affiliations_in_a_byline_are_no_authors(line, authors):
     found = run("某市召开党建工作推进会", line, BODY)
     assert found.meta.authors == authors
+
+
+
+@pytest.mark.parametrize("line", ["文 | 张伟", "作者｜张伟", "◎张伟", "□ 张伟", "张伟 （某某大学马克思主义学院）",
+                                  "作者：张伟，某某大学马克思主义学院教授"])
+def test_bylines_behind_a_bar_or_a_mark_or_before_an_affiliation_give_the_name(line):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert (found.meta.authors, found.paragraphs) == (["张伟"], [BODY])
 
 
 def test_an_author_profile_gives_the_names():

@@ -15,7 +15,7 @@ from typing import Any
 from digest.intake.bylines import has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
-                                 affiliation_line, candidate_text, choose_title, flattened_title, header_end,
+                                 affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
                                  is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
 from digest.intake.dates import WEEKDAY_RE, add_date, choose_date, take_date, valid_date
@@ -31,6 +31,7 @@ LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # t
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
 DAY_CLAUSE_RE = re.compile(r"^(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日(?:[上下]午|晚上?)?[，,]\s*")
+POSITION_RE = re.compile(rf"[{HAN}]{{3,}}(?:大学|学院|学校|党校|研究[院所]|中心|教授|研究员|讲师|博士|书记|主任)$")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
@@ -61,7 +62,7 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
     """
     patterns = {kind: re.compile(
         rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：︰]?"
-        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/]"
+        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/|｜]"
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
@@ -161,11 +162,13 @@ def split_list(value: str) -> list[str]:
 
 
 def split_names(value: str) -> list[str]:
-    """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
+    """`张三 李四`, `张三、李四` -> names; labels like `本报记者`, and a position after a name
+    (`张三，某某大学教授`), are dropped."""
     value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
     value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
-    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)]
+    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
+            and not POSITION_RE.search(name)]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -267,7 +270,7 @@ def guess_title(paragraphs: list[str]) -> str:
 def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """Short name lines under the title (`李海燕`), and an affiliation line after them."""
     while found.paragraphs and not found.meta.authors and names_line(found.paragraphs[0]):
-        found.meta.authors = split_names(join_split_names(found.paragraphs.pop(0)))
+        found.meta.authors = split_names(bare_names(found.paragraphs.pop(0)))
         if found.paragraphs and affiliation_line(found.paragraphs[0]):
             found.paragraphs.pop(0)
 

@@ -45,6 +45,8 @@ COLUMN_RE = re.compile(rf"^(?:【([^】\d]{{2,16}})】\s*(.+)|(.+?)\s*【([^】\
 AFFILIATION_RE = re.compile(r"(?:大学|学院|党校|研究[院所]|中心|委员会|公司|医院|学校|\d{6})$")
 AFFILIATION_BRACKETED_RE = re.compile(r"(?:大学|学院|学部|党校|研究[院所]|中心|委员会|公司|医院|学校|办公室|[院所系处局厅部]|\d{6})$")
 ENCLOSED_RE = re.compile(r"^[（(][^（）()]*[）)]$")
+NAME_MARK_RE = re.compile(r"^[■□◎●▲◆★☆]\s*")
+TRAILING_AFFILIATION_RE = re.compile(r"\s*[（(][^（）()]+[）)]$")
 SPLIT_SINGLE_RE = re.compile(rf"(?<![{HAN}])([{HAN}]) ([{HAN}])(?![{HAN}])")
 
 
@@ -109,11 +111,19 @@ def looks_like_title(paragraph: str) -> bool:
 
 
 def names_line(paragraph: str) -> bool:
-    """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`: a line of names only."""
-    if len(paragraph) > 40:  # six names at most: no need to split a paragraph
+    """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`, `◎张伟`, `张伟（某某大学）`: a line of names only,
+    perhaps behind a mark and before the authors' affiliation in brackets."""
+    if len(paragraph) > 80:  # six names and an affiliation at most: no need to split a paragraph
         return False
-    names = [n for n in re.split(r"[;；,，、\s]+", join_split_names(paragraph)) if n]
+    names = [n for n in re.split(r"[;；,，、\s]+", bare_names(paragraph)) if n]
     return 0 < len(names) <= 6 and all(looks_like_name(name) for name in names)
+
+
+def bare_names(paragraph: str) -> str:
+    """The names of a names line, without the mark in front and the affiliation after them."""
+    text = join_split_names(NAME_MARK_RE.sub("", paragraph))
+    bracket = TRAILING_AFFILIATION_RE.search(text)
+    return text[:bracket.start()] if bracket and affiliation_line(bracket.group(0)) else text
 
 
 @lru_cache(maxsize=1)
@@ -141,9 +151,11 @@ def affiliation_line(paragraph: str) -> bool:
 
 
 def is_meta_line(paragraph: str) -> bool:
-    """Lines that sit between a headline and its text: dates, bylines, affiliations."""
+    """Lines that sit between a headline and its text: dates, bylines (`■ 本报记者 张三`), affiliations."""
+    patterns = title_rules()["compiled"]
     return ((DATE_RE.search(paragraph) is not None and len(paragraph) <= 80 and not is_body_text(paragraph))
-            or names_line(paragraph) or affiliation_line(paragraph))
+            or names_line(paragraph) or affiliation_line(paragraph)
+            or (len(paragraph) <= 40 and patterns["byline"].search(NAME_MARK_RE.sub("", paragraph)) is not None))
 
 
 def is_prose(paragraph: str) -> bool:
@@ -269,6 +281,7 @@ def tidy_title(text: str) -> tuple[str, str | None]:
     """The headline without site suffix, footnote mark and trailing count or column bracket;
     and the column named on its left (`人民论坛网评 | …`), which becomes a tag."""
     text = FOOTNOTE_TAIL_RE.sub("", text) or text
+    text = re.sub(r"^【([^【】]{6,})】$", r"\1", text)  # the whole headline in brackets
     text, column = _main_part(text)
     match = TRAILING_BRACKET_RE.search(text)
     if match and not title_rules()["keep_bracket"].match(match.group(1).strip()) and match.start() >= 4:
