@@ -425,3 +425,22 @@ def test_a_source_label_opening_a_line_of_text_names_the_word_after_it():
 def test_keywords_separated_by_slashes_are_several_tags():
     found = run("某市召开党建工作推进会", "Tags：党建/基层/治理", BODY)
     assert found.meta.tags[:3] == ["党建", "基层", "治理"]
+
+
+
+@pytest.mark.parametrize("line, source", [("转载自某某网", "某某网"), ("本文转载自微信公众号“某某发布”", "某某发布"),
+                                          ("《政治学研究》2018年第6期", "政治学研究")])
+def test_a_repost_or_journal_line_under_the_headline_names_the_source_and_leaves(line, source):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert (found.meta.title, found.meta.source, title_notes(found), found.paragraphs) == \
+        ("某市召开党建工作推进会", source, [], [BODY])
+
+
+def test_an_anonymous_author_is_no_author():
+    found = run("某市召开党建工作推进会", "来源：某某网 作者：佚名", BODY)
+    assert (found.meta.source, found.meta.authors) == ("某某网", [])
+
+
+def test_the_publication_date_wins_over_the_update_date_on_one_line():
+    found = run("某市召开党建工作推进会", "更新时间：2023-04-01 发布时间：2023-03-05", BODY)
+    assert found.meta.date == dt.date(2023, 3, 5)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATA, DATE_RE, Extracted, is_body_text
+from digest.intake.facts import DATA, DATE_RE, Extracted, is_body_text, published_date
 
 HEADER_SPAN = 6
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
@@ -48,7 +48,7 @@ def take_date(found: Extracted, labels: Any = None) -> None:
     """The date line under the headline (it leaves the body); a line with a weekday is the crawl
     clock and goes, and an upload stamp is only a weak candidate."""
     for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
-        match = DATE_RE.search(paragraph)
+        match = published_date(paragraph)  # `更新时间：… 发布时间：…`: the publication date
         if not match or len(paragraph) > 80 or is_body_text(paragraph):
             continue
         date = valid_date(match)

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import has_role, is_role, take_other_bylines, without_dateline
+from digest.intake.bylines import byline_rules, has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
                                  affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
@@ -168,7 +168,7 @@ def split_names(value: str) -> list[str]:
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
     value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
     return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
-            and not POSITION_RE.search(name)]
+            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
