@@ -444,3 +444,9 @@ def test_an_anonymous_author_is_no_author():
 def test_the_publication_date_wins_over_the_update_date_on_one_line():
     found = run("某市召开党建工作推进会", "更新时间：2023-04-01 发布时间：2023-03-05", BODY)
     assert found.meta.date == dt.date(2023, 3, 5)
+
+
+
+def test_a_photo_caption_under_the_headline_is_never_the_title():
+    found = run("某市推进基层治理现代化", "图为某市社区工作者入户走访。张伟 摄", BODY)
+    assert (found.meta.title, title_notes(found)) == ("某市推进基层治理现代化", [])

@@ -152,12 +152,12 @@ def affiliation_line(paragraph: str) -> bool:
 
 def is_meta_line(paragraph: str) -> bool:
     """Lines that sit between a headline and its text: dates, bylines (`■ 本报记者 张三`), affiliations,
-    a journal issue, a repost's origin (`转载自某某网`)."""
+    a journal issue, a repost's origin (`转载自某某网`), a photo caption."""
     patterns = title_rules()["compiled"]
     return ((DATE_RE.search(paragraph) is not None and len(paragraph) <= 80 and not is_body_text(paragraph))
             or names_line(paragraph) or affiliation_line(paragraph)
             or (len(paragraph) <= 40 and any(patterns[kind].search(NAME_MARK_RE.sub("", paragraph)) is not None
-                                             for kind in ("byline", "issue", "repost"))))
+                                             for kind in ("byline", "issue", "repost", "caption"))))
 
 
 def is_prose(paragraph: str) -> bool:
