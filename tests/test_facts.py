@@ -450,3 +450,9 @@ def test_the_publication_date_wins_over_the_update_date_on_one_line():
 def test_a_photo_caption_under_the_headline_is_never_the_title():
     found = run("某市推进基层治理现代化", "图为某市社区工作者入户走访。张伟 摄", BODY)
     assert (found.meta.title, title_notes(found)) == ("某市推进基层治理现代化", [])
+
+
+
+def test_an_exclamation_inside_a_headline_does_not_make_it_a_sentence():
+    found = run("新闻中心", "喜讯！某村获评全国文明村", "2023-03-05 来源：某某网", BODY)
+    assert (found.meta.title, title_notes(found)) == ("喜讯！某村获评全国文明村", [])
