@@ -456,3 +456,15 @@ def test_a_photo_caption_under_the_headline_is_never_the_title():
 def test_an_exclamation_inside_a_headline_does_not_make_it_a_sentence():
     found = run("新闻中心", "喜讯！某村获评全国文明村", "2023-03-05 来源：某某网", BODY)
     assert (found.meta.title, title_notes(found)) == ("喜讯！某村获评全国文明村", [])
+
+
+
+@pytest.mark.parametrize("paragraphs, authors", [
+    (["本报讯 记者张伟 通讯员王芳报道：" + BODY], ["张伟", "王芳"]),
+    (["（记者 张伟）" + BODY], ["张伟"]),
+    (["作者：张 伟", BODY], ["张伟"]),
+    ([BODY, "（本报记者 张伟）"], ["张伟"]),
+])
+def test_bylines_of_the_lede_and_the_close_in_other_forms(paragraphs, authors):
+    found = run("某市推进基层治理现代化", *paragraphs)
+    assert found.meta.authors == authors

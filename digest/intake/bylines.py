@@ -21,8 +21,11 @@ LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<he
 LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯)\s")
 REPORTER_LEDE_RE = re.compile(rf"^(?P<outlet>[{HAN}]{{2,10}}?(?:网|报|社|台))\s*(?:全媒体|特约|见习)?记者\s*"
                               rf"(?P<names>[{HAN}·]{{2,4}}(?:[、，, ]+[{HAN}·]{{2,4}})*?)\s+[{HAN}]{{2,8}}?报道")
+UNBRACKETED_LEDE_RE = re.compile(rf"^(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯))\s*(?P<by>(?:(?:全媒体|特约|见习)?(?:记者|通讯员)"
+                                 rf"\s*[{HAN}·]{{2,4}}?(?:[、，,][{HAN}·]{{2,4}}?)*\s*)+?)(?:报道)?\s*[:：]")
 OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
+OWN_OUTLET_START_RE = re.compile(r"^\s*(?:本报|本刊|本网|本台)(?=\S*记者)")
 OWN_OUTLET_RE = re.compile(r"(?:本报|本刊|本网|新华社)$")
 OUTLET_END_RE = re.compile(rf"[{HAN}]{{1,8}}?(?:网|报|社|台)$")
 SINGLE_ROLES = {"文", "图", "摄"}  # role words of one character count only standing alone
@@ -52,21 +55,29 @@ def names_in(text: str, labelled: bool = False) -> list[str]:
 
 
 def lede_byline(paragraph: str) -> tuple[list[str], str | None]:
-    """`四川新闻网眉山2月2日讯（黄绍玲 文/图）…`: the names, and the outlet named in front."""
+    """`四川新闻网眉山2月2日讯（黄绍玲 文/图）…`, `（记者 张三）…`: the names, and the outlet named in
+    front."""
     match = LEDE_RE.match(paragraph)
-    if not match or not (match.group("outlet") or match.group("head")):
+    labelled = bool(match and byline_rules()["author_role_re"].search(match.group("by")))
+    if not match or not (match.group("outlet") or match.group("head") or labelled):  # `（记者 张三）…` opens it
         return [], None
-    names = names_in(match.group("by"), labelled=bool(byline_rules()["author_role_re"].search(match.group("by"))))
+    names = names_in(match.group("by"), labelled=labelled)
     if not names:
         return [], None
-    return names, match.group("outlet") or _outlet(match.group("head"))
+    return names, match.group("outlet") or (_outlet(match.group("head")) if match.group("head") else None)
 
 
 def reporter_lede(paragraph: str) -> tuple[list[str], str | None]:
-    """`某某网（pinyin）记者 彭静 聊城报道5月22日，…`: the names, and the outlet in front."""
-    match = REPORTER_LEDE_RE.match(PINYIN_RE.sub("", paragraph))
-    names = names_in(match.group("names"), labelled=True) if match else []
-    return (names, match.group("outlet")) if names else ([], None)
+    """`某某网（pinyin）记者 彭静 聊城报道5月22日，…`, `本报讯 记者张三 通讯员李四报道：…`: the
+    names, and the outlet in front."""
+    text = PINYIN_RE.sub("", paragraph)
+    match = REPORTER_LEDE_RE.match(text)
+    if match:
+        names = names_in(match.group("names"), labelled=True)
+        return (names, match.group("outlet")) if names else ([], None)
+    unbracketed = UNBRACKETED_LEDE_RE.match(text)
+    names = names_in(unbracketed.group("by"), labelled=True) if unbracketed else []
+    return (names, _outlet(unbracketed.group("head"))) if names else ([], None)
 
 
 def _outlet(head: str) -> str | None:
@@ -116,6 +127,7 @@ def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[s
     rules = byline_rules()
     authors, editors, cited = [], [], False
     for part in re.split(r"[；;]", match.group(1)):
+        part = OWN_OUTLET_START_RE.sub("", part)  # `（本报记者 张三）`
         editor = rules["editor_label_re"].match(part)
         if editor:
             editors += [w for w in re.split(r"[、，,\s]+", part[editor.end():]) if looks_like_name(w)]

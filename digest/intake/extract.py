@@ -164,7 +164,7 @@ def split_list(value: str) -> list[str]:
 def split_names(value: str) -> list[str]:
     """`张三 李四`, `张三、李四` -> names; labels like `本报记者`, and a position after a name
     (`张三，某某大学教授`), are dropped."""
-    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
+    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", join_split_names(value))
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
     value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
     return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
