@@ -105,6 +105,13 @@ def test_a_page_without_a_headline_gets_a_guess_that_says_so():
     assert title_notes(found)  # a pull quote and a subtitle are no headline; the guess is flagged
 
 
+def test_a_guessed_title_does_not_open_with_the_day():
+    lede = "6月18日，某馆党支部组织9名青年党员积极参与文明交通志愿服务活动。"
+    found = run(lede + BODY)
+    assert found.meta.title == "某馆党支部组织9名青年党员积极参与文明交通志愿服务活动"
+    assert title_notes(found) and found.paragraphs == [lede + BODY]
+
+
 @pytest.mark.parametrize("header", [["引言：共同富裕的时代背景与意义"], ["本篇文章3302字，读完约8分钟"], ["张玥", "一、前言"]])
 def test_a_section_heading_or_counter_as_the_only_candidate_is_flagged(header):
     assert title_notes(run(*header, BODY))
@@ -149,6 +156,44 @@ def test_prose_and_name_lines_are_never_candidates():
         == ["浅谈发挥党建示范基地的作用探究"]
 
 
+
+def test_a_spaced_title_label_in_a_document_catalogue_gives_the_title():
+    title = "某市人民政府办公室关于印发《某市政务云平台管理实施细则》等三个文件的通知"
+    found = run("中国政府网 省政府网 English Русская версия 市人大 市政协 市纪委监委", "首 页 政 务 公 开 网 上 办 事",
+                "发 布 机 构 市人民政府办公室 发 文 日 期 2019-11-29",
+                f"名 称 {title}文 号 某政办发〔2019〕29号 上 载 日 期 2019-12-02{title}", "信息来源：市人民政府办公室",
+                "各县（市）、区人民政府，市政府各委、办、局：", BODY)
+    assert found.meta.title == title
+    assert not title_notes(found)
+
+
+
+@pytest.mark.parametrize("label", ["名 称：", "标 题："])
+def test_a_spaced_title_label_with_a_colon_is_not_part_of_the_title(label):
+    found = run(label + "某市关于印发工作方案的通知", "发布日期：2021-03-15", BODY)
+    assert found.meta.title == "某市关于印发工作方案的通知"
+
+
+@pytest.mark.parametrize("line", ["某市召开党建工作推进会_某某新闻网", "某市召开党建工作推进会 - 某某网"])
+def test_a_site_name_after_the_headline_does_not_make_it_a_guess(line):
+    found = run(line, "2023年03月05日 08:12  来源：某某网", BODY)
+    assert (found.meta.title, title_notes(found)) == ("某市召开党建工作推进会", [])
+
+
+
+@pytest.mark.parametrize("byline", ["■ 本报记者 张伟", "本报记者 张伟 通讯员 王芳"])
+def test_a_reporter_line_under_the_headline_makes_it_no_guess(byline):
+    found = run("某市召开党建工作推进会", byline, BODY)
+    assert (found.meta.title, title_notes(found), found.meta.authors[:1]) == ("某市召开党建工作推进会", [], ["张伟"])
+
+
+@pytest.mark.parametrize("line, title", [("某市召开党建工作推进会——记某村党支部书记", "某市召开党建工作推进会——记某村党支部书记"),
+                                         ("【某市召开党建工作推进会】", "某市召开党建工作推进会")])
+def test_a_headline_with_its_subtitle_or_in_brackets_is_a_sure_title(line, title):
+    found = run(line, "2023-03-05", BODY)
+    assert (found.meta.title, title_notes(found)) == (title, [])
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 def test_a_date_only_in_the_site_header_is_used_with_a_note():
@@ -168,6 +213,25 @@ def test_of_several_dates_on_a_line_the_publication_date_is_taken():
     assert (found.meta.date, found.meta.source) == (dt.date(2021, 3, 15), "永川区来苏镇")
 
 
+
+def test_an_upload_stamp_loses_to_the_articles_own_date_line():
+    found = run("推进高素质农村党组织书记队伍建设（共五则范文）", "时间：2019-05-12 16:19:27下载本文作者：会员上传",
+                "推进高素质农村党组织书记队伍建设", "时间：2010年08月10日 11时20分来源：《党建研究》作者：毕筱奇", BODY)
+    assert (found.meta.date, found.meta.source, found.meta.authors) == (dt.date(2010, 8, 10), "党建研究", ["毕筱奇"])
+
+
+def test_a_date_only_on_an_upload_stamp_is_used_with_a_note():
+    found = run("推进高素质农村党组织书记队伍建设", "时间：2019-05-12 16:19:27下载本文作者：会员上传", BODY)
+    assert found.meta.date == dt.date(2019, 5, 12)
+    assert any(note.startswith("日期") for note in found.meta.review)
+
+
+def test_two_dates_under_the_headline_name_the_other_under_review():
+    found = run("街总广东办庆祝成立六周年", "2024-05-26", "时间：2024年05月20日 来源：某某日报 作者：张伟", BODY)
+    assert found.meta.date == dt.date(2024, 5, 26)
+    assert "日期也可能是：2024-05-20" in found.meta.review
+
+
 # --- bylines ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lede, authors, source", [
@@ -180,6 +244,15 @@ def test_of_several_dates_on_a_line_the_publication_date_is_taken():
 def test_a_byline_opening_the_lede_gives_authors_and_outlet(lede, authors, source):
     found = run("标题行在这里", lede + BODY)
     assert (found.meta.authors, found.meta.source) == (authors, source)
+
+
+
+def test_a_headline_flattened_twice_before_a_reporters_lede_goes_and_the_byline_is_read():
+    title = "党建引领合作社 盐碱地变身“聚宝盆”——某村十年蝶变实现产业兴村群众富"
+    news = "5月22日，某市政府新闻办举行“榜样在身边”系列记者见面会。合作社被评为市级示范社。"
+    found = run(title, f"{title}{title}某某网（mǒumǒuwǎng）记者 彭静 聊城报道{news}", BODY)
+    assert (found.meta.title, found.meta.authors, found.meta.source) == (title, ["彭静"], "某某网")
+    assert found.paragraphs[0].startswith("某某网") and found.meta.summary == news
 
 
 @pytest.mark.parametrize("line, authors, rest", [
@@ -212,6 +285,30 @@ def test_the_paper_of_a_labelled_reporter_is_the_source_and_the_role_no_author()
 def test_closing_credits_give_authors_and_reviewers_go_to_editor(closing, authors, editor):
     found = run("标题行在这里", BODY, closing)
     assert (found.meta.authors, found.meta.editor, found.paragraphs) == (authors, editor, [BODY])
+
+
+def test_a_closing_bracket_naming_the_unit_the_text_is_about_is_no_author():
+    story = ("6月18日，常图党支部组织9名青年党员参与文明交通志愿服务活动。常图党支部第一时间召集青年党员"
+             "召开临时会议，部署志愿服务任务，让文明、诚信、进步传递四方。")
+    found = run("常图党支部参与文明交通志愿服务", story + "（常图）")
+    assert (found.meta.authors, found.paragraphs) == ([], [story])
+
+
+
+
+@pytest.mark.parametrize("line, authors", [("记者 张伟 通讯员 王芳", ["张伟", "王芳"]),
+                                           ("作者：张伟（作者单位：某某大学马克思主义学院）", ["张伟"])])
+def test_role_words_and_affiliations_in_a_byline_are_no_authors(line, authors):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert found.meta.authors == authors
+
+
+
+@pytest.mark.parametrize("line", ["文 | 张伟", "作者｜张伟", "◎张伟", "□ 张伟", "张伟 （某某大学马克思主义学院）",
+                                  "作者：张伟，某某大学马克思主义学院教授"])
+def test_bylines_behind_a_bar_or_a_mark_or_before_an_affiliation_give_the_name(line):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert (found.meta.authors, found.paragraphs) == (["张伟"], [BODY])
 
 
 def test_an_author_profile_gives_the_names():
@@ -276,3 +373,98 @@ def test_the_summary_never_starts_with_a_dateline(lede):
 
 def test_a_summary_starting_with_ordinary_text_is_kept_whole():
     assert run("标题行在这里", "据报道，" + BODY).meta.summary.startswith("据报道，")
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+ARTICLE = ("全面从严治党永远在路上。坚持党的领导，党中央作出部署，推进制度治党。"
+           "自治、法治、德治相结合，三治融合是乡村治理的方向。")
+
+
+@pytest.mark.parametrize("line, tags", [
+    ("关键词：治党党的领导党中央", ["治党", "党的领导", "党中央"]),
+    ("关键词：三治德治党组织", ["三治", "德治", "党组织"]),  # one keyword only the list names
+])
+def test_keywords_run_together_are_cut_at_words_of_the_text_and_flagged(line, tags):
+    found = run("党的自我革命制度规范体系的主要成就", line, ARTICLE)
+    assert found.meta.tags[:len(tags)] == tags
+    assert any(note.startswith("标签") for note in found.meta.review)
+
+
+@pytest.mark.parametrize("line, tags", [("关键词：乡村振兴战略", ["乡村振兴战略"]),
+                                        ("关键词：全面从严治党", ["全面从严治党"])])
+def test_a_keyword_that_is_one_word_is_left_whole(line, tags):
+    found = run("党的自我革命制度规范体系的主要成就", line, ARTICLE)
+    assert found.meta.tags[:1] == tags and not any(note.startswith("标签") for note in found.meta.review)
+
+
+def test_a_list_with_separators_is_never_cut_further():
+    found = run("党的自我革命制度规范体系的主要成就", "关键词：治党；党的建设新要求；党中央", ARTICLE)
+    assert found.meta.tags[:3] == ["治党", "党的建设新要求", "党中央"]
+
+
+# --- metadata flattened into text -------------------------------------------------------------
+
+def test_bracketed_journal_labels_run_into_the_first_paragraph_are_read_off_it():
+    opening = "习近平总书记指出，“坚持人民至上，不断造福人民”。贯彻落实这一思想就要牢牢把握人民至上的从政初心。"
+    found = run("健全以人民为中心的决策机制", "〔关键词〕以人民为中心；决策系统；公众参与〔中图分类号〕D601？〔文献标识码〕A"
+                "〔文章编号〕1009-1203(2020)06-0113-04" + opening, BODY)
+    assert found.meta.tags[:3] == ["以人民为中心", "决策系统", "公众参与"]
+    assert found.paragraphs == [opening, BODY]
+
+
+def test_a_source_label_opening_a_line_of_text_names_the_word_after_it():
+    lede = "回望非凡的五年系列网评之四：昔日不毛之地披上绿装，黑臭水体变身生态河道，大气雾霾治理取得明显进展。"
+    found = run("某网评这五年青山常在绿水长流", "城市镜像.新闻汇总 2020-10-23", "消息来源：某某新闻网 " + lede, BODY)
+    assert found.meta.source == "某某新闻网"
+    assert found.paragraphs == [lede, BODY]
+
+
+
+
+def test_keywords_separated_by_slashes_are_several_tags():
+    found = run("某市召开党建工作推进会", "Tags：党建/基层/治理", BODY)
+    assert found.meta.tags[:3] == ["党建", "基层", "治理"]
+
+
+
+@pytest.mark.parametrize("line, source", [("转载自某某网", "某某网"), ("本文转载自微信公众号“某某发布”", "某某发布"),
+                                          ("《政治学研究》2018年第6期", "政治学研究")])
+def test_a_repost_or_journal_line_under_the_headline_names_the_source_and_leaves(line, source):
+    found = run("某市召开党建工作推进会", line, BODY)
+    assert (found.meta.title, found.meta.source, title_notes(found), found.paragraphs) == \
+        ("某市召开党建工作推进会", source, [], [BODY])
+
+
+def test_an_anonymous_author_is_no_author():
+    found = run("某市召开党建工作推进会", "来源：某某网 作者：佚名", BODY)
+    assert (found.meta.source, found.meta.authors) == ("某某网", [])
+
+
+def test_the_publication_date_wins_over_the_update_date_on_one_line():
+    found = run("某市召开党建工作推进会", "更新时间：2023-04-01 发布时间：2023-03-05", BODY)
+    assert found.meta.date == dt.date(2023, 3, 5)
+
+
+
+def test_a_photo_caption_under_the_headline_is_never_the_title():
+    found = run("某市推进基层治理现代化", "图为某市社区工作者入户走访。张伟 摄", BODY)
+    assert (found.meta.title, title_notes(found)) == ("某市推进基层治理现代化", [])
+
+
+
+def test_an_exclamation_inside_a_headline_does_not_make_it_a_sentence():
+    found = run("新闻中心", "喜讯！某村获评全国文明村", "2023-03-05 来源：某某网", BODY)
+    assert (found.meta.title, title_notes(found)) == ("喜讯！某村获评全国文明村", [])
+
+
+
+@pytest.mark.parametrize("paragraphs, authors", [
+    (["本报讯 记者张伟 通讯员王芳报道：" + BODY], ["张伟", "王芳"]),
+    (["（记者 张伟）" + BODY], ["张伟"]),
+    (["作者：张 伟", BODY], ["张伟"]),
+    ([BODY, "（本报记者 张伟）"], ["张伟"]),
+])
+def test_bylines_of_the_lede_and_the_close_in_other_forms(paragraphs, authors):
+    found = run("某市推进基层治理现代化", *paragraphs)
+    assert found.meta.authors == authors

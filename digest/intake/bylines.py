@@ -19,8 +19,13 @@ PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖ
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
                      rf"\s*[:：]?\s*[（(](?P<by>[^（）()]{{2,40}})[）)]")
 LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯)\s")
+REPORTER_LEDE_RE = re.compile(rf"^(?P<outlet>[{HAN}]{{2,10}}?(?:网|报|社|台))\s*(?:全媒体|特约|见习)?记者\s*"
+                              rf"(?P<names>[{HAN}·]{{2,4}}(?:[、，, ]+[{HAN}·]{{2,4}})*?)\s+[{HAN}]{{2,8}}?报道")
+UNBRACKETED_LEDE_RE = re.compile(rf"^(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯))\s*(?P<by>(?:(?:全媒体|特约|见习)?(?:记者|通讯员)"
+                                 rf"\s*[{HAN}·]{{2,4}}?(?:[、，,][{HAN}·]{{2,4}}?)*\s*)+?)(?:报道)?\s*[:：]")
 OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
+OWN_OUTLET_START_RE = re.compile(r"^\s*(?:本报|本刊|本网|本台)(?=\S*记者)")
 OWN_OUTLET_RE = re.compile(r"(?:本报|本刊|本网|新华社)$")
 OUTLET_END_RE = re.compile(rf"[{HAN}]{{1,8}}?(?:网|报|社|台)$")
 SINGLE_ROLES = {"文", "图", "摄"}  # role words of one character count only standing alone
@@ -50,14 +55,29 @@ def names_in(text: str, labelled: bool = False) -> list[str]:
 
 
 def lede_byline(paragraph: str) -> tuple[list[str], str | None]:
-    """`四川新闻网眉山2月2日讯（黄绍玲 文/图）…`: the names, and the outlet named in front."""
+    """`四川新闻网眉山2月2日讯（黄绍玲 文/图）…`, `（记者 张三）…`: the names, and the outlet named in
+    front."""
     match = LEDE_RE.match(paragraph)
-    if not match or not (match.group("outlet") or match.group("head")):
+    labelled = bool(match and byline_rules()["author_role_re"].search(match.group("by")))
+    if not match or not (match.group("outlet") or match.group("head") or labelled):  # `（记者 张三）…` opens it
         return [], None
-    names = names_in(match.group("by"), labelled=bool(byline_rules()["author_role_re"].search(match.group("by"))))
+    names = names_in(match.group("by"), labelled=labelled)
     if not names:
         return [], None
-    return names, match.group("outlet") or _outlet(match.group("head"))
+    return names, match.group("outlet") or (_outlet(match.group("head")) if match.group("head") else None)
+
+
+def reporter_lede(paragraph: str) -> tuple[list[str], str | None]:
+    """`某某网（pinyin）记者 彭静 聊城报道5月22日，…`, `本报讯 记者张三 通讯员李四报道：…`: the
+    names, and the outlet in front."""
+    text = PINYIN_RE.sub("", paragraph)
+    match = REPORTER_LEDE_RE.match(text)
+    if match:
+        names = names_in(match.group("names"), labelled=True)
+        return (names, match.group("outlet")) if names else ([], None)
+    unbracketed = UNBRACKETED_LEDE_RE.match(text)
+    names = names_in(unbracketed.group("by"), labelled=True) if unbracketed else []
+    return (names, _outlet(unbracketed.group("head"))) if names else ([], None)
 
 
 def _outlet(head: str) -> str | None:
@@ -96,15 +116,18 @@ def profile_names(paragraph: str) -> list[str]:
     return [h for h in heads if looks_like_name(h)]
 
 
-def trailing_credits(paragraph: str) -> tuple[list[str], list[str], int] | None:
+def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[str], int] | None:
     """`…。（供稿人：一支部 冯欣）`, `（图文：张莎莎；一审：李霞）`: authors, editors and where
-    the bracket starts; None when the bracket holds anything but credits."""
+    the bracket starts; None when the bracket holds anything but credits. A name without a role
+    word that the text (`above`, and the paragraph itself) uses is the unit the text is about,
+    credited but no author: `常图党支部组织…（常图）`."""
     match = TRAILING_RE.search(paragraph)
     if not match:
         return None
     rules = byline_rules()
-    authors, editors = [], []
+    authors, editors, cited = [], [], False
     for part in re.split(r"[；;]", match.group(1)):
+        part = OWN_OUTLET_START_RE.sub("", part)  # `（本报记者 张三）`
         editor = rules["editor_label_re"].match(part)
         if editor:
             editors += [w for w in re.split(r"[、，,\s]+", part[editor.end():]) if looks_like_name(w)]
@@ -114,8 +137,10 @@ def trailing_credits(paragraph: str) -> tuple[list[str], list[str], int] | None:
         found = [w for w in words if looks_like_name(w)]
         if not found or (not label and len(found) < len(words)):
             return None
-        authors += found
-    return (authors, editors, match.start()) if authors else None
+        used = not label and any(word in text for word in found for text in (above, paragraph[:match.start()]))
+        authors += [] if used else found
+        cited = cited or used
+    return (authors, editors, match.start()) if authors or cited else None
 
 
 DATELINE_RE = re.compile(rf"^[？?\s]*(?:【[^】]{{2,12}}】\s*(?:[（(][^（）()]{{2,40}}[）)])?|[^（(，。\s]{{0,30}}?(?:电|讯)\s*[:：]?\s*"
@@ -123,10 +148,19 @@ DATELINE_RE = re.compile(rf"^[？?\s]*(?:【[^】]{{2,12}}】\s*(?:[（(][^（�
 
 
 def without_dateline(paragraph: str) -> str:
-    """`新华网杭州3月18日电（记者张三）今天…` -> `今天…`: a summary opens with the news itself."""
+    """`新华网杭州3月18日电（记者张三）今天…`, `某某网记者 张三 某地报道今天…` -> `今天…`: a summary
+    opens with the news itself."""
     match = DATELINE_RE.match(paragraph)
     rest = paragraph[match.end():] if match else paragraph
+    reporter = REPORTER_LEDE_RE.match(PINYIN_RE.sub("", rest))  # 某某网记者 张三 某地报道5月22日，…
+    rest = PINYIN_RE.sub("", rest)[reporter.end():] if reporter else rest
     return rest if len(rest) >= 10 else paragraph
+
+
+def is_role(word: str) -> bool:
+    """`通讯员` standing between names (`记者 张三 通讯员 李四`) is a role word, not a name."""
+    rules = byline_rules()
+    return word in rules["author_roles"] or word in rules["editor_roles"]
 
 
 def has_role(word: str) -> bool:
@@ -169,6 +203,8 @@ def _take_lede_byline(found: Extracted) -> None:
     if first is None:
         return
     names, outlet = lede_byline(first)
+    if not names:
+        names, outlet = reporter_lede(first)
     bare = LEDE_OUTLET_RE.match(first)
     outlet = outlet or (_outlet(bare.group(1)) if bare else None)
     if names and not found.meta.authors:
@@ -192,7 +228,7 @@ def _take_closing_credits(found: Extracted) -> None:
     line right under its last paragraph (`王晓宇 巩雪`)."""
     for index in range(len(found.paragraphs) - 1, max(len(found.paragraphs) - 3, 0) - 1, -1):
         paragraph = found.paragraphs[index]
-        credits = trailing_credits(paragraph)
+        credits = trailing_credits(paragraph, "\n".join(found.paragraphs[:index]))
         if credits:
             authors, editors, start = credits
             _add_authors(found, authors)

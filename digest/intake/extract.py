@@ -8,28 +8,30 @@ sources are chosen among scored candidates in facts.py, bylines.py and sources.p
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import has_role, take_other_bylines, without_dateline
+from digest.intake.bylines import byline_rules, has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
-                                 affiliation_line, candidate_text, choose_title, flattened_title, header_end,
+                                 affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
                                  is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
+from digest.intake.dates import WEEKDAY_RE, add_date, choose_date, take_date, valid_date
+from digest.intake.flattened import leading_labels
 from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_sources, take_trailing_url,
                                    tidy_source)
+from digest.intake.tags import split_run_together_tags
 
 SUMMARY_MAX = 120
 HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
 LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # tried in this order
 
-TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
-WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
+DAY_CLAUSE_RE = re.compile(r"^(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日(?:[上下]午|晚上?)?[，,]\s*")
+POSITION_RE = re.compile(rf"[{HAN}]{{3,}}(?:大学|学院|学校|党校|研究[院所]|中心|教授|研究员|讲师|博士|书记|主任)$")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
@@ -42,6 +44,8 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
                  take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
+    choose_date(found)
+    split_run_together_tags(found)
     take_vocabulary_tags(found, rules["tag_vocabulary"])
     take_summary(found)
     note_truncation(found)
@@ -58,11 +62,13 @@ def _label_patterns(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str
     """
     patterns = {kind: re.compile(
         rf"^(?:[\[【]\s*(?:{_alternatives(words)})\s*[\]】]\s*[:：︰]?"
-        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/]"
+        rf"|[\[【（(]?\s*(?:{_alternatives(words)})\s*[:：︰/|｜]"
         rf"|(?:{_alternatives([w for w in words if len(w) > 1])})\s+(?=\S))\s*(.*?)\s*[\]】）)]?$",
         re.IGNORECASE) for kind, words in labels}
     every = [word for _, words in labels for word in words]
-    patterns["*"] = re.compile(rf"(?<![{HAN}])({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
+    # a label follows a non-Han character, or a clock's last unit (`11时20分来源：`)
+    patterns["*"] = re.compile(rf"(?:(?<![{HAN}])|(?<=\d[日时分秒]))({_alternatives(every)})\s*[:：︰]", re.IGNORECASE)
+    patterns["[]"] = re.compile(rf"[\[【〔]\s*({_alternatives(every)})\s*[\]】〕]\s*[:：︰]?", re.IGNORECASE)
     return patterns
 
 
@@ -77,9 +83,11 @@ def take_labelled_lines(found: Extracted, labels: dict[str, re.Pattern[str]]) ->
     """Consume `作者：`, `责任编辑：`, `标签：`, `摘要` and `来源：` lines wherever they stand."""
     kept = []
     for paragraph in found.paragraphs:
-        segments = _labelled(paragraph, labels)
-        if not segments:
-            kept.append(paragraph)
+        segments, rest = leading_labels(paragraph, labels, lambda word: _kind_of(word, labels),
+                                        len(paragraph) > 80 or SENTENCE_END_RE.search(paragraph) is not None)
+        segments = segments or _labelled(paragraph, labels)
+        if not segments or rest != paragraph:
+            kept += [rest] if rest else []
         for kind, value in segments:
             if value:
                 _store_label(found, kind, value)
@@ -125,10 +133,11 @@ def _kind_of(word: str, labels: dict[str, re.Pattern[str]]) -> str:
 def _store_label(found: Extracted, kind: str, value: str) -> None:
     """Keep a labelled value; `ignored` labels (中图分类号 …) are consumed and kept nowhere."""
     if kind == "date":
-        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
+        add_date(found, "labelled", valid_date(DATE_RE.search(value)))
     elif kind == "abstract":
         found.meta.summary = found.meta.summary or value
     elif kind == "tags":
+        found.listed_tags += split_list(value)
         found.meta.tags += [t for t in split_list(value) if t not in found.meta.tags]
     elif kind == "editor":
         found.meta.editor = found.meta.editor or "、".join(split_list(value))
@@ -137,7 +146,7 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
         paper = BYLINE_OUTLET_RE.search(value)
         found.sources += [("byline", paper.group(1))] if paper else []
     elif kind == "source":
-        found.meta.date = found.meta.date or _valid_date(DATE_RE.search(value))
+        add_date(found, "labelled", valid_date(DATE_RE.search(value)))
         url = URL_RE.search(value)
         if url:
             found.meta.source_url = found.meta.source_url or url.group(0)
@@ -149,14 +158,17 @@ def _store_label(found: Extracted, kind: str, value: str) -> None:
 
 def split_list(value: str) -> list[str]:
     """`党建示范基地； 作用；创新` -> ['党建示范基地', '作用', '创新']."""
-    return [item for item in re.split(r"[;；,，、\s]+", value) if item]
+    return [item for item in re.split(r"[;；,，、/／|｜\s]+", value) if item]
 
 
 def split_names(value: str) -> list[str]:
-    """`张三 李四`, `张三、李四` -> names; labels like `本报记者` are dropped."""
-    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", value)
+    """`张三 李四`, `张三、李四` -> names; labels like `本报记者`, and a position after a name
+    (`张三，某某大学教授`), are dropped."""
+    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", join_split_names(value))
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
-    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name)]
+    value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
+    return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
+            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -189,7 +201,7 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         found.meta.review.append("标题：原文没有标题行，已用首句推测，请核对")
         return
     title = found.meta.title = tidy_title(choice.best.text)[0]
-    found.meta.date = found.meta.date or _valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip()))
+    add_date(found, "title_line", valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip())))
     end = header_end(found.paragraphs)
     gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if i == choice.best.index
             or (i < choice.best.index and _site_header_line(p, choice.weak))
@@ -198,7 +210,8 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
         if column and column not in found.meta.tags:
             found.meta.tags.insert(0, column)
     found.header = [p for i, p in enumerate(found.paragraphs) if i in gone]
-    found.paragraphs = [p for i, p in enumerate(found.paragraphs) if i not in gone]
+    found.paragraphs = [_without_title_repeats(p, title) if i <= end else p
+                        for i, p in enumerate(found.paragraphs) if i not in gone]
     if choice.weak:
         found.meta.review.append(f"标题：原文标题不明确，已推测为“{title}”，请核对")
     if choice.runner_up:
@@ -212,6 +225,14 @@ def _site_header_line(paragraph: str, weak: bool) -> bool:
     if names_line(paragraph) or (len(paragraph) > 30 and re.search("[，。；]", paragraph)):
         return False
     return not weak or len(paragraph) <= 12
+
+
+def _without_title_repeats(paragraph: str, title: str) -> str:
+    """`标题标题大众网记者 某某 某地报道5月22日，…`: the headline flattened (once or more) in front
+    of the byline or lede goes; a short headline may open a sentence, so it stays."""
+    if len(title) < 8 or not paragraph.startswith(title):
+        return paragraph
+    return re.sub(rf"^(?:{re.escape(title)}\s*)+", "", paragraph) or paragraph
 
 
 def _repeats_title(paragraph: str, title: str) -> bool:
@@ -235,8 +256,10 @@ def take_flattened_title(found: Extracted) -> None:
 
 
 def guess_title(paragraphs: list[str]) -> str:
-    """The first sentence, cut at a clause boundary so it stays short."""
-    first = paragraphs[0] if paragraphs else "无题"
+    """The first sentence, cut at a clause boundary so it stays short; a dateline or a day in front
+    (`6月18日，…`) is no part of it."""
+    first = without_dateline(paragraphs[0]) if paragraphs else "无题"
+    first = DAY_CLAUSE_RE.sub("", first) or first
     sentence = SENTENCE_END_RE.split(first, maxsplit=1)[0]
     while len(sentence) > TITLE_MAX // 2 and re.search("[，；：]", sentence):
         sentence = re.split("[，；：]", sentence)[:-1]
@@ -247,57 +270,9 @@ def guess_title(paragraphs: list[str]) -> str:
 def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     """Short name lines under the title (`李海燕`), and an affiliation line after them."""
     while found.paragraphs and not found.meta.authors and names_line(found.paragraphs[0]):
-        found.meta.authors = split_names(join_split_names(found.paragraphs.pop(0)))
+        found.meta.authors = split_names(bare_names(found.paragraphs.pop(0)))
         if found.paragraphs and affiliation_line(found.paragraphs[0]):
             found.paragraphs.pop(0)
-
-
-def take_date(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
-    """The article's date from a short header line; a line with a weekday is the crawl clock."""
-    for index, paragraph in enumerate(found.paragraphs[:HEADER_SPAN]):
-        match = DATE_RE.search(paragraph)
-        if not match or len(paragraph) > 80 or is_body_text(paragraph):
-            continue
-        date = _valid_date(match)
-        if date is None or WEEKDAY_RE.search(paragraph):
-            del found.paragraphs[index]
-            return take_date(found, labels)
-        found.meta.date = date
-        rest = _names_after_date(paragraph[match.end():])
-        found.meta.authors += [a for a in rest if a not in found.meta.authors]
-        del found.paragraphs[index]
-        return
-    take_header_date(found)
-
-
-def take_header_date(found: Extracted) -> None:
-    """No date under the headline: the last one in the site header above it is a guess (it is
-    more often the day the page was printed or crawled), so the curator is asked to check it."""
-    dates = [_valid_date(DATE_RE.search(line)) for line in found.header if len(line) <= 80]
-    guess = next((date for date in reversed(dates) if date), None)
-    if guess and not found.meta.date:
-        found.meta.date = guess
-        found.meta.review.append(f"日期：{guess.isoformat()} 取自标题上方的页眉，可能是抓取日期，请核对")
-
-
-def _valid_date(match: re.Match[str] | None) -> dt.date | None:
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
-def _names_after_date(rest: str) -> list[str]:
-    """`08:20张三李四` after a date: the names run together, split with jieba's name tagger."""
-    rest = TIME_RE.sub(" ", rest).strip(" ：:|")
-    if not rest or not re.fullmatch(f"[{HAN}·、，, ]+", rest):
-        return []
-    import jieba.posseg  # loaded only when a byline needs it: it reads a large dictionary
-
-    names = [w.word for w in jieba.posseg.cut(rest) if w.flag == "nr"]
-    return names if "".join(names) == re.sub(r"[、，, ]", "", rest) else []
 
 
 def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -310,8 +285,9 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
     if not match:
         return
     names = split_names(match.group(1))
-    if not labelled and not all(looks_like_name(name) for name in names):
-        return
+    text = "\n".join([*found.paragraphs[:-1], last[:match.start()]])
+    if not labelled and not all(looks_like_name(name) and name not in text for name in names):
+        return  # an unlabelled name the text itself uses is what it is about (`常图党支部…（常图）`)
     found.meta.authors += [a for a in names if a not in found.meta.authors]
     body = last[: match.start(1)].rstrip()
     body = re.sub(r"[（(]\s*(?:(?:作者|文|记者|通讯员)\s*[：:/]\s*)?$", "", body).rstrip()

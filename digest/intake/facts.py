@@ -10,6 +10,7 @@ weights kept as data in digest/data/facts.yaml. A weak winner, or a close runner
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,7 +32,10 @@ YEAR_RE = re.compile(r"(?:19|20)\d\d")
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
-TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标题|题目|名称|题)\s*[:：︰]\s*")
+TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标\s*题|题\s*目|名\s*称|题)\s*[:：︰]\s*")
+# a government catalogue's spaced labels, no colon: `名 称 关于…的通知文 号 某政发〔2019〕29号 上 载 日 期 …`
+SPACED_TITLE_LABEL_RE = re.compile(r"^(?:标 题|题 目|名 称)\s+")
+SPACED_LABEL_RE = re.compile(rf"[{HAN}](?: [{HAN}]){{1,3}}\s")
 PART_SEPARATOR_RE = re.compile(r"\s*[|｜丨]\s*|\s*_\s*|(?<=[^\d\s])\s*-\s*(?=[^\d\s])|\s+-\s+")
 TRAILING_BRACKET_RE = re.compile(r"\s*[（(\[]([^（）()\[\]]{1,8})[）)\]]$")
 FOOTNOTE_TAIL_RE = re.compile(r"\s*[*＊]\s*(?:[\s—-]*.*)?$")
@@ -41,6 +45,8 @@ COLUMN_RE = re.compile(rf"^(?:【([^】\d]{{2,16}})】\s*(.+)|(.+?)\s*【([^】\
 AFFILIATION_RE = re.compile(r"(?:大学|学院|党校|研究[院所]|中心|委员会|公司|医院|学校|\d{6})$")
 AFFILIATION_BRACKETED_RE = re.compile(r"(?:大学|学院|学部|党校|研究[院所]|中心|委员会|公司|医院|学校|办公室|[院所系处局厅部]|\d{6})$")
 ENCLOSED_RE = re.compile(r"^[（(][^（）()]*[）)]$")
+NAME_MARK_RE = re.compile(r"^[■□◎●▲◆★☆]\s*")
+TRAILING_AFFILIATION_RE = re.compile(r"\s*[（(][^（）()]+[）)]$")
 SPLIT_SINGLE_RE = re.compile(rf"(?<![{HAN}])([{HAN}]) ([{HAN}])(?![{HAN}])")
 
 
@@ -53,6 +59,8 @@ class Extracted:
     references: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # the title line and the site header above it
     sources: list[tuple[str, str]] = field(default_factory=list)  # (kind of place, name) candidates
+    dates: list[tuple[str, dt.date]] = field(default_factory=list)  # (kind of line, date) candidates
+    listed_tags: list[str] = field(default_factory=list)  # tags as a `关键词：` line lists them
 
 
 @dataclass
@@ -103,11 +111,19 @@ def looks_like_title(paragraph: str) -> bool:
 
 
 def names_line(paragraph: str) -> bool:
-    """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`: a line of names only."""
-    if len(paragraph) > 40:  # six names at most: no need to split a paragraph
+    """`李海燕`, `薛二勇 李健`, `郭润夏，丁 昕`, `◎张伟`, `张伟（某某大学）`: a line of names only,
+    perhaps behind a mark and before the authors' affiliation in brackets."""
+    if len(paragraph) > 80:  # six names and an affiliation at most: no need to split a paragraph
         return False
-    names = [n for n in re.split(r"[;；,，、\s]+", join_split_names(paragraph)) if n]
+    names = [n for n in re.split(r"[;；,，、\s]+", bare_names(paragraph)) if n]
     return 0 < len(names) <= 6 and all(looks_like_name(name) for name in names)
+
+
+def bare_names(paragraph: str) -> str:
+    """The names of a names line, without the mark in front and the affiliation after them."""
+    text = join_split_names(NAME_MARK_RE.sub("", paragraph))
+    bracket = TRAILING_AFFILIATION_RE.search(text)
+    return text[:bracket.start()] if bracket and affiliation_line(bracket.group(0)) else text
 
 
 @lru_cache(maxsize=1)
@@ -135,9 +151,13 @@ def affiliation_line(paragraph: str) -> bool:
 
 
 def is_meta_line(paragraph: str) -> bool:
-    """Lines that sit between a headline and its text: dates, bylines, affiliations."""
+    """Lines that sit between a headline and its text: dates, bylines (`■ 本报记者 张三`), affiliations,
+    a journal issue, a repost's origin (`转载自某某网`), a photo caption."""
+    patterns = title_rules()["compiled"]
     return ((DATE_RE.search(paragraph) is not None and len(paragraph) <= 80 and not is_body_text(paragraph))
-            or names_line(paragraph) or affiliation_line(paragraph))
+            or names_line(paragraph) or affiliation_line(paragraph)
+            or (len(paragraph) <= 40 and any(patterns[kind].search(NAME_MARK_RE.sub("", paragraph)) is not None
+                                             for kind in ("byline", "issue", "repost", "caption"))))
 
 
 def is_prose(paragraph: str) -> bool:
@@ -168,6 +188,9 @@ def title_candidates(paragraphs: list[str]) -> list[Candidate]:
 
 def candidate_text(paragraph: str) -> str:
     """`2025.03.04 标题`, `标题：标题`: the date or label in front is not part of the headline."""
+    spaced = SPACED_TITLE_LABEL_RE.match(paragraph.strip())
+    if spaced:  # the title runs to the next spaced label
+        return SPACED_LABEL_RE.split(paragraph.strip()[spaced.end():], maxsplit=1)[0].strip()
     text = TITLE_LABEL_RE.sub("", paragraph.strip())
     rest = LEADING_DATE_RE.sub("", text)
     return rest if len(rest) >= 6 else text
@@ -179,8 +202,10 @@ def score_title(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -
     rules = title_rules()
     weights = rules["weights"]
     end = len(meta)
-    candidate.features = _form_features(candidate.text, rules["compiled"]) + \
+    candidate.features = _form_features(_without_site_name(candidate.text), rules["compiled"]) + \
         _position_features(candidate, paragraphs, meta)
+    if TITLE_LABEL_RE.match(paragraphs[candidate.index]) or SPACED_TITLE_LABEL_RE.match(paragraphs[candidate.index]):
+        candidate.features.append("labelled")
     between = meta[candidate.index + 1:end].count(False)
     candidate.score = sum(weights[name] for name in candidate.features) + weights["distance"] * between
     return candidate
@@ -200,6 +225,12 @@ def _form_features(text: str, patterns: dict[str, re.Pattern[str]]) -> list[str]
     if len(words) >= 3 and sum(len(w) <= 4 for w in words) * 3 >= len(words) * 2:
         features.append("nav_tokens")
     return features
+
+
+def _without_site_name(text: str) -> str:
+    """`标题_某某新闻网`, `标题 - 某某网`: the form is the headline's, not the site name's. Only a
+    line of two parts is cut: a row of three or more is a menu, and scores as one."""
+    return tidy_title(text)[0] if len(PART_SEPARATOR_RE.split(text)) == 2 else text
 
 
 def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -> list[str]:
@@ -252,6 +283,7 @@ def tidy_title(text: str) -> tuple[str, str | None]:
     """The headline without site suffix, footnote mark and trailing count or column bracket;
     and the column named on its left (`人民论坛网评 | …`), which becomes a tag."""
     text = FOOTNOTE_TAIL_RE.sub("", text) or text
+    text = re.sub(r"^【([^【】]{6,})】$", r"\1", text)  # the whole headline in brackets
     text, column = _main_part(text)
     match = TRAILING_BRACKET_RE.search(text)
     if match and not title_rules()["keep_bracket"].match(match.group(1).strip()) and match.start() >= 4:

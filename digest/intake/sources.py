@@ -19,6 +19,7 @@ from digest.intake.facts import DATA, DATE_RE, Extracted, header_end, looks_like
 JOURNAL_RE = re.compile(rf"^《?([{HAN}A-Za-z·]{{2,20}}?)》?\s*[,，]?\s*(?:19|20)\d\d\s*年\s*(?:第\s*)?\d{{1,2}}\s*期")
 OUTLET_DATE_RE = re.compile(rf"^([{HAN}]{{2,8}}(?:报|网|社|台))\s*[·•|｜/\s]\s*(?=(?:19|20)\d\d)")
 BYLINE_OUTLET_RE = re.compile(rf"([{HAN}]{{2,10}}?(?:报|网|社|台))(?:[（(][^）)]*[）)])?(?:全媒体|特约|见习)?记者")
+REPOST_RE = re.compile(r"^(?:本文)?(?:转载自|转自|转载于)\s*(?:微信公众号)?\s*[“\"《]?([^”\"》\s，。]{2,20})[”\"》]?$")
 SELF_OUTLET_RE = re.compile(r"^(?:本报|本刊|本网|本站|本台)$")
 
 
@@ -44,15 +45,16 @@ def tidy_source(value: str) -> tuple[str | None, list[str]]:
 
 
 def take_header_sources(found: Extracted, labels: Any = None) -> None:
-    """Source candidates from the lines above the prose: a journal issue line (it leaves the
-    body), a `报名·日期` line (left for the date) and the paper of a `…记者` byline line."""
+    """Source candidates from the lines above the prose: a journal issue line and a repost's
+    origin (`转载自某某网`; both leave the body), a `报名·日期` line (left for the date) and the
+    paper of a `…记者` byline line."""
     kept = []
     end = header_end(found.paragraphs)
     for index, paragraph in enumerate(found.paragraphs):
         kind, value = _header_source(paragraph) if index < end else (None, None)
         if kind and value:
             found.sources.append((kind, value))
-        if kind != "journal":
+        if kind not in ("journal", "repost"):  # lines of nothing else; a date line stays for the date
             kept.append(paragraph)
     found.paragraphs = kept
 
@@ -66,6 +68,9 @@ def _header_source(line: str) -> tuple[str | None, str | None]:
     outlet = OUTLET_DATE_RE.match(line)
     if outlet and DATE_RE.search(line):
         return "outlet_date", outlet.group(1)
+    repost = REPOST_RE.match(line)
+    if repost:
+        return "repost", repost.group(1)
     byline = BYLINE_OUTLET_RE.search(line)
     if byline and not re.match(r"^(?:图|摄影?)\s*[/／:：]", line):
         return "byline", byline.group(1)
