@@ -27,7 +27,6 @@ from digest.outputs import Output, hash_bytes, plan_outputs
 from digest.renderer import Renderer, render_outputs
 from digest.replan import Plan, plan_pages
 from digest.search_build import index_files, indexed_articles, put_index, set_stale_search, stale_search
-from digest.search_index import INDEX_FOLDER, write_index
 from digest.site_folder import (check_site_setting, claim_site, clear_leftovers, move_into, remove_files,
                                 staging_area, staging_folder)
 from digest.slug import known_slugs, remember
@@ -246,6 +245,8 @@ def write_all(work: Renderer, outputs: list[Output], site_dir: Path, jobs: int |
     with staging_folder(site_dir, staging_area(work.config)) as staging:
         render_outputs(work, outputs, staging, jobs, besides)
         if work.config["search"]:  # built in the staging folder: a failure leaves site/ as it was
+            from digest.search_index import INDEX_FOLDER, write_index  # numpy: only a build with search loads it
+
             write_index(indexed_articles(outputs), len(work.editions), [staging], staging / INDEX_FOLDER, cache,
                          jobs=jobs)
     return len(outputs)
@@ -276,6 +277,8 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
         new_index = staging / ".search-index"
         articles = indexed_articles(outputs) if reindex else []
         changed_only = False
+        if reindex:
+            from digest.search_index import INDEX_FOLDER, write_index  # numpy: only a build with search loads it
         if reindex and not search_later:
             changed_only = write_index(articles, len(work.editions), [staging, site_dir], new_index, cache,
                                         site_dir / INDEX_FOLDER, jobs=jobs)

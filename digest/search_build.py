@@ -8,14 +8,20 @@ import shutil
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.cache import BuildCache
 from digest.config import Config
 from digest.editions import editions_of
 from digest.lock import project_lock
 from digest.outputs import Output
-from digest.search_index import INDEX_FOLDER, Indexed, write_index
 from digest.site_folder import new_folder, replace_folder, staging_area, tidy
+
+if TYPE_CHECKING:
+    from digest.search_index import Indexed
+
+# digest.search_index is imported where it is used: it loads numpy, which a build with search off
+# never needs (0.1 s of a small build's start).
 
 
 # Cache state: the articles to index (as JSON) when a build left the search index to finish_search.
@@ -39,6 +45,7 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
         saved = cache.get(STALE_SEARCH)
         if saved is None:
             return 0
+        from digest.search_index import INDEX_FOLDER, Indexed, write_index
         site_dir = config.dir("site")
         area = staging_area(config)
         folder = new_folder(area, "search-")
@@ -59,6 +66,8 @@ def finish_search(config: Config, cancelled: Callable[[], bool] = lambda: False)
 
 def indexed_articles(outputs: list[Output]) -> list[Indexed]:
     """The articles whose search text files are among `outputs`, in site order."""
+    from digest.search_index import Indexed
+
     texts: dict[str, list[Output]] = {}
     for output in outputs:
         if output.search_text:
@@ -84,5 +93,7 @@ def put_index(new: Path, current: Path, changed_only: bool, area: Path) -> None:
 
 def index_files(site_dir: Path) -> int:
     """How many files the search index has."""
+    from digest.search_index import INDEX_FOLDER
+
     folder = site_dir / INDEX_FOLDER
     return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
