@@ -43,13 +43,7 @@ if __name__ == "__main__":
 import argparse  # noqa: E402 - after the re-exec: only .venv has what digest imports
 import traceback  # noqa: E402
 
-try:
-    from digest.config import load_config  # noqa: E402
-    from digest.errors import DigestError  # noqa: E402
-except ModuleNotFoundError as missing:
-    if __name__ != "__main__":
-        raise
-    sys.exit(f"error: {missing}: run `make site` first (it sets up .venv with what digest needs)")
+from digest.errors import DigestError  # noqa: E402 - needs no library; digest.config (YAML) waits for a command
 
 
 def site_options(**defaults) -> argparse.ArgumentParser:
@@ -122,6 +116,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    load_config = config_loader()
     try:
         config = load_config(args.config).with_overrides(base_url=args.base_url)
         return run(args, config)
@@ -132,6 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def config_loader():
+    """digest.config's `load_config`, imported once the command line is read (`--help` needs none of
+    the libraries it loads); without them, the one line saying how to get them."""
+    try:
+        from digest.config import load_config
+    except ModuleNotFoundError as missing:
+        sys.exit(f"error: {missing}: run `make site` first (it sets up .venv with what digest needs)")
+    return load_config
 
 
 def run(args: argparse.Namespace, config) -> int:
@@ -264,6 +269,8 @@ def run_rename(config, old: str, new: str) -> int:
 
 def run_serve(args: argparse.Namespace, config) -> int:
     from digest.serve import serve
+
+    load_config = config_loader()
 
     def reload():  # config.yaml changed: read it again, keeping the command line's --base-url
         return load_config(args.config).with_overrides(base_url=args.base_url)

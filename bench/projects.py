@@ -1,14 +1,17 @@
 """The sites the benchmark builds from one generated corpus: ours (digest) with the bench settings,
-with the shipped settings and single-process, the Python floor, Pelican and Hugo.
+with the shipped settings and single-process, the Python floor, Pelican, Hugo, and Hugo followed by
+Pagefind.
 
 bench/out/build-N/ holds, for N articles: content/ (the corpus, bench.corpus.write_content_corpus),
 one folder per digest variant (config.yaml, site/, .digest-cache/), floor/, pelican/ and hugo/ (each
-with the corpus converted to its input format), and logs/ (the output of the last run of each).
+with the corpus converted to its input format), hugo-pagefind/ (Hugo's output of hugo/ with Pagefind's
+index), and logs/ (the output of the last run of each).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import shutil
 import subprocess
 import sys
@@ -58,6 +61,7 @@ BENCH_SETTINGS = Variant("ours", "digest")
 SHIPPED_SETTINGS = Variant("ours-shipped", "digest, shipped settings", shipped=True)
 ONE_JOB = Variant("ours-jobs1", "digest, --jobs 1", flags=("--jobs", "1"))
 FLOOR, PELICAN, HUGO = "Python floor", "Pelican", "Hugo"
+HUGO_PAGEFIND = "Hugo + Pagefind"
 
 
 def build_flags() -> set[str]:
@@ -128,6 +132,30 @@ def hugo(content: Path) -> Contender:
     convert(content, folder / "content" / "articles", hugo_document)
     command = (str(hugo_binary()), "--source", str(folder), "--quiet")
     return Contender(HUGO, command, (folder / "public", folder / "resources"), content.parent / "logs" / "hugo.log")
+
+
+def hugo_pagefind(content: Path) -> Contender:
+    """What a user would otherwise pick for a digest with search (one edition): Hugo, as `hugo()` builds
+    it (call that first: it sets up the Hugo site), into a folder of its own, then Pagefind over its
+    article pages, the pages our search indexes; one command, so that its time and its peak memory
+    (Hugo's, then Pagefind's, each with the shell's) are those of the two in turn."""
+    folder = content.parent / "hugo-pagefind"
+    output = folder / "public"
+    steps = [(str(hugo_binary()), "--source", str(content.parent / "hugo"), "--destination", str(output), "--quiet"),
+             (str(pagefind_binary()), "--site", str(output), "--output-path", str(output / "pagefind"),
+              "--glob", "articles/*/index.html", "--silent")]
+    command = ("sh", "-c", " && ".join(shlex.join(step) for step in steps))
+    return Contender(HUGO_PAGEFIND, command, (output, content.parent / "hugo" / "resources"),
+                     content.parent / "logs" / "hugo-pagefind.log")
+
+
+def pagefind_binary() -> Path:
+    """Pagefind's extended binary (Chinese segmentation), as `python -m pagefind` runs it."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SystemExit("bench: Pagefind is missing; `make bench` installs bench/requirements.txt") from None
+    return Path(get_executable())
 
 
 def hugo_binary() -> Path:

@@ -14,12 +14,15 @@ from pathlib import Path
 
 from bench.measure import Measurement, median
 from bench.sections import KEPT_SECTIONS, put_section, section_of  # noqa: F401  (put_section: bench/search.py's)
-from bench.projects import BENCH_SETTINGS, FLOOR, HUGO, PELICAN, ROOT, Contender, hugo_binary
+from bench.projects import (BENCH_SETTINGS, FLOOR, HUGO, HUGO_PAGEFIND, PELICAN, ROOT, SHIPPED_SETTINGS, Contender,
+                            hugo_binary)
 
 FULL, NO_CHANGE, EDITED = "full clean build", "no-change rebuild", "one article edited"
 PREVIEW_EDITED = "one article edited, in the preview"
 TARGET_SIZE = 10_000
 OURS = BENCH_SETTINGS.label
+SHIPPED = SHIPPED_SETTINGS.label
+SMALL_SIZE = 1_000  # issue 24's small site: most digests are small
 
 
 @dataclass
@@ -54,8 +57,8 @@ class Report:
 
 
 def write_report(path: Path, report: Report) -> None:
-    sections = [header(report), comparison(report), targets(report), all_builds(report), ingest(report),
-                method(report)]
+    sections = [header(report), comparison(report), with_search(report), targets(report), search_targets(report),
+                all_builds(report), ingest(report), method(report)]
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     sections += [section for heading in KEPT_SECTIONS if (section := section_of(old, heading))]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +137,53 @@ def comparison(report: Report) -> str:
         "neither); the ratios are of those medians. Peak RSS is summed over the process tree, which counts "
         "the memory forked workers share with their parent once in each; peak PSS counts it once in all.", "",
         table(head, "r" * len(head), rows)])
+
+
+def with_search(report: Report) -> str:
+    """Full clean builds with search per size: ours as shipped against Hugo followed by Pagefind."""
+    sizes = sorted({row.articles for row in report.rows if row.label in (SHIPPED, HUGO_PAGEFIND) and row.build == FULL})
+    rows = []
+    for articles in sizes:
+        shipped, peer, ours, hugo = (report.find(label, articles) for label in (SHIPPED, HUGO_PAGEFIND, OURS, HUGO))
+        rows.append([f"{articles:,}", seconds(shipped), seconds(peer), ratio(shipped, peer), seconds(ours),
+                     ratio(shipped, ours), seconds(hugo), megabytes(shipped), megabytes(peer),
+                     megabytes(shipped, "peak_pss"), megabytes(peer, "peak_pss")])
+    head = ["articles", "digest, shipped settings", "Hugo + Pagefind", "shipped ÷ (Hugo + Pagefind)",
+            "digest, search off", "shipped ÷ search off", "Hugo alone", "shipped peak RSS",
+            "Hugo + Pagefind peak RSS", "shipped peak PSS", "Hugo + Pagefind peak PSS"]
+    return "\n".join([
+        "## Full clean builds with search: digest as shipped against Hugo + Pagefind", "",
+        "Median wall time of a full clean build: digest with the shipped settings (two editions, search on) "
+        "against the stack a user would otherwise pick, Hugo followed by Pagefind on Hugo's article pages "
+        "(one edition, one command); beside them digest with search off and one edition, and Hugo alone. "
+        "Peak memory is summed over the process tree (Hugo's, then Pagefind's, for the peer).", "",
+        table(head, "r" * len(head), rows) if rows else "Not measured in this run (`--pagefind-max`)."])
+
+
+def search_targets(report: Report) -> str:
+    """Issue 24's build targets, checked against this run's figures."""
+    big, small = TARGET_SIZE, SMALL_SIZE
+    shipped, search_off = report.find(SHIPPED, big), report.find(OURS, big)
+    edited = report.find(SHIPPED, big, EDITED)
+    checks = [
+        (f"shipped full build at {big:,} at most 2× the search-off one-edition build: shipped ÷ search off ≤ 2",
+         ratio(shipped, search_off), 2, "le"),
+        (f"shipped full build at {big:,}: peak RSS, summed over processes, at most 1.5 GB", gigabytes(shipped),
+         1.5, "le"),
+        (f"one article edited at {big:,}, shipped settings, command line: under 2 s",
+         seconds(edited).removesuffix(" s"), 2, "lt"),
+        *((f"shipped full build at {size:,} faster than Hugo + Pagefind: shipped ÷ (Hugo + Pagefind) < 1",
+           ratio(report.find(SHIPPED, size), report.find(HUGO_PAGEFIND, size)), 1, "lt") for size in (small, big)),
+        (f"search-off one-edition build at {small:,} no slower than Hugo: digest ÷ Hugo ≤ 1",
+         ratio(report.find(OURS, small), report.find(HUGO, small)), 1, "le"),
+    ]
+    rows = [[name, value, verdict(value, bound, how)] for name, value, bound, how in checks]
+    return "\n".join(["## Issue 24's build targets (full builds with search, and small sites)", "",
+                      table(["target", "measured", "met"], "lrl", rows)])
+
+
+def gigabytes(measurement: Measurement | None) -> str:
+    return f"{measurement.peak_rss / 1e9:.2f}" if measurement and measurement.peak_rss else "–"
 
 
 def targets(report: Report) -> str:
@@ -223,7 +273,12 @@ def method(report: Report) -> str:
         "(`bench/peers/pelicanconf.py`); Hugo "
         "with the minimal layouts in `bench/peers/hugo/` (article with table of contents, neighbours and 5 related; "
         "home, tag and source lists paginated by 10 with RSS; a yearly archive; the terms pages; Hugo's sitemap); "
-        "the floor: `bench/floor.py`.",
+        "Hugo + Pagefind: that Hugo site built into a folder of its own, then Pagefind (extended, for Chinese) "
+        "over its article pages, `articles/*/index.html`, the pages our search indexes, in one `sh -c` command "
+        "(both deleted before a clean build); the floor: `bench/floor.py`.",
+        "- **Bytecode**: before measuring, digest's modules are compiled once (`compileall`), as a user's first "
+        "run does and as pip does for the libraries it installs: where `PYTHONDONTWRITEBYTECODE` is set, each "
+        "build would otherwise compile them from source again at start-up.",
         *not_run(report),
         "", "Commands (`python` is the venv's; `N` the size):", "",
         *(f"- {label}: `{command}`" for label, command in commands.items())])

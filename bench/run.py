@@ -13,17 +13,20 @@ interleaved (ours, floor, Hugo, Pelican, ours, ...) so that drift hits every too
 - ours with the bench settings (search off, first edition only, as Pelican and Hugo have neither),
   the Python floor (bench/floor.py), Hugo (up to --hugo-max articles), Pelican (up to --pelican-max);
   a full clean build deletes the output (and our .digest-cache/) first;
-- at --rebuild-size also ours with the shipped settings (two editions, search) and, when build.py has
-  --jobs, ours with --jobs 1; then, for ours with both settings, a no-change rebuild and a rebuild
-  after appending a sentence to the newest article's body (restored afterwards, with its times);
-  and, for ours with the bench settings, that edit built in process as the preview builds it (at
-  least 5 runs).
+- up to --pagefind-max articles (and at --rebuild-size) ours with the shipped settings (two editions,
+  search), and the stack a user would otherwise pick for search, Hugo followed by Pagefind on Hugo's
+  output (one edition);
+- at --rebuild-size also, when build.py has --jobs, ours with --jobs 1; then, for ours with both
+  settings, a no-change rebuild and a rebuild after appending a sentence to the newest article's
+  body (restored afterwards, with its times); and, for ours with the bench settings, that edit
+  built in process as the preview builds it (at least 5 runs).
 Every figure is the median of --runs runs (--large-runs from 50,000 articles on).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import statistics
@@ -41,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import write_raw_corpus  # noqa: E402
 from bench.measure import CommandFailed, Measurement, measure  # noqa: E402
 from bench.projects import (BENCH_SETTINGS, ONE_JOB, OUT, SHIPPED_SETTINGS, Contender, build_flags,  # noqa: E402
-                            floor, hugo, ours, pelican, write_corpus)
+                            floor, hugo, hugo_pagefind, ours, pelican, write_corpus)
 from bench.report import EDITED, FULL, NO_CHANGE, PREVIEW_EDITED, Report, Row, write_report  # noqa: E402
 from bench.trash import discard, trash_emptied_after  # noqa: E402
 from digest.config import load_config  # noqa: E402
@@ -81,11 +84,20 @@ def contenders_for(content: Path, articles: int, args: argparse.Namespace, flags
         chosen.append(hugo(content))
     if articles <= args.pelican_max:
         chosen.append(pelican(content))
-    if articles == args.rebuild_size:
+    if articles == args.rebuild_size or articles <= args.pagefind_max:
         chosen.append(ours(content, SHIPPED_SETTINGS, jobs))
-        if "--jobs" in flags:
-            chosen.append(ours(content, ONE_JOB))
+    if articles <= min(args.hugo_max, args.pagefind_max):  # after hugo(), which sets up the Hugo site
+        chosen.append(hugo_pagefind(content))
+    if articles == args.rebuild_size and "--jobs" in flags:
+        chosen.append(ours(content, ONE_JOB))
     return chosen
+
+
+def compile_code() -> None:
+    """digest's bytecode written once, as the first run writes it on a user's machine (and pip does for
+    the libraries it installs): where PYTHONDONTWRITEBYTECODE is set, every build would otherwise
+    compile digest's modules from source again at start-up, a cost no user pays twice."""
+    compileall.compile_dir(ROOT / "digest", quiet=1)
 
 
 def run_once(contender: Contender, row: Row, runs: int) -> None:
@@ -186,6 +198,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--large-runs", type=int, default=1, help=f"runs per figure from {LARGE:,} articles on")
     parser.add_argument("--pelican-max", type=int, default=10000, help="largest size Pelican builds")
     parser.add_argument("--hugo-max", type=int, default=10000, help="largest size Hugo builds")
+    parser.add_argument("--pagefind-max", type=int, default=10000,
+                        help="largest size with our shipped settings (search on) and Hugo + Pagefind (at 10,000 "
+                        "articles Pagefind needs about 5 GB)")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to our build (default: its own default)")
     parser.add_argument("--seed", type=int, default=1, help="the corpus generator's seed")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="the results file")
@@ -201,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     with trash_emptied_after():
         started = time.perf_counter()
         flags = build_flags()
+        compile_code()
         if args.jobs and "--jobs" not in flags:
             raise SystemExit("bench: build.py build has no --jobs yet")
         ingest_result = bench_ingest(args.ingest_articles, args.runs)

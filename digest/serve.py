@@ -44,7 +44,8 @@ import watchfiles
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.lock import project_lock
-from digest.render import BuildMemory, build_site, finish_search
+from digest.render import BuildMemory, build_site
+from digest.search_build import finish_search
 from digest.urls import Urls
 
 EVENTS_PATH = "/__digest__/events"

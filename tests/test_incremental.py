@@ -22,7 +22,8 @@ from conftest import REPO, edit_content_file, make_project, snapshot
 from digest import cache, content, render, replan
 from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.render import BuildMemory, BuildReport, build_site, finish_search
+from digest.render import BuildMemory, BuildReport, build_site
+from digest.search_build import finish_search
 from digest.site import plan_site
 
 TWO_EDITIONS = [{"lang": "zh-Hans", "path": "", "convert": None},
