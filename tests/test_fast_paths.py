@@ -1,0 +1,60 @@
+"""Fast paths of ingest give exactly what the plain implementations they replace give.
+
+Each oracle here is the earlier, plain code (a library called as documented, or the earlier
+regex pass), compared on real text (the shipped seeds and the real-world pages, line by line)
+and on generated text mixing the characters that matter. Speed itself is measured by
+bench/ingest_stages.py and bench/run.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.intake.clean.encoding import decode_raw
+
+REPO = Path(__file__).parent.parent
+REAL_PAGES = sorted([*(REPO / "seeds").iterdir(), *(REPO / "tests" / "realworld" / "pages").iterdir()])
+# Han characters with several readings (行 háng/xíng, 重, 长, 了, 还, 乐...), common words, Traditional
+# forms, Latin letters with and without accents, digits, spaces and marks of both widths.
+MIXED = ("银行行长重庆重要长大还是音乐快乐了解了得中国人民的基层党组织總書記點發展"
+         "abcXYZé ü09 ,.:;?!()（），。：；？！“”‘’「」《》、—…·\n\t　")
+
+
+@cache
+def real_lines() -> list[str]:
+    lines = {line for page in REAL_PAGES for line in decode_raw(page.read_bytes(), page).split("\n")}
+    return sorted(line for line in lines if line.strip())
+
+
+mixed_text = st.text(alphabet=MIXED, max_size=60)
+
+
+# --------------------------------------------------------------------------------- slugs
+
+
+def plain_syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    from digest.slug import _latin_words
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: _latin_words(chars))
+
+
+def test_syllables_are_lazy_pinyins_on_every_real_line():
+    from digest.slug import _syllables
+
+    for line in real_lines():
+        assert _syllables(line) == plain_syllables(line), line
+
+
+@settings(max_examples=400, deadline=None)
+@given(mixed_text)
+def test_syllables_are_lazy_pinyins_on_mixed_text(text):
+    from digest.slug import _syllables
+
+    assert _syllables(text) == plain_syllables(text)
+
