@@ -58,3 +58,39 @@ def test_syllables_are_lazy_pinyins_on_mixed_text(text):
 
     assert _syllables(text) == plain_syllables(text)
 
+
+# --------------------------------------------------------------------------------- punctuation
+
+
+def plain_normalize_punctuation(text: str) -> str:
+    """The earlier normalize_punctuation: every run of every line with an ASCII mark looked at."""
+    from digest.intake.clean.punctuation import (ASCII_MARK, DOUBLED_MARK, HALF_CONVERTED_PAIR, MARK_BESIDE_CHINESE,
+                                                 MARK_RUN, STRAY_SPACE, _run_to_full_width)
+
+    for beside_chinese, full in MARK_BESIDE_CHINESE:
+        text = beside_chinese.sub(full, text)
+    while True:
+        text = "\n".join(MARK_RUN.sub(_run_to_full_width, line) if ASCII_MARK.search(line) else line
+                         for line in text.split("\n"))
+        whole = HALF_CONVERTED_PAIR.sub(lambda pair: f"（{pair.group(1) or pair.group(2) or ''}）", text)
+        if whole == text:
+            break
+        text = whole
+    return DOUBLED_MARK.sub(r"\1", STRAY_SPACE.sub("", text))
+
+
+def test_punctuation_as_the_plain_pass_on_real_pages():
+    from digest.intake.clean.punctuation import normalize_punctuation
+
+    for page in REAL_PAGES:
+        text = decode_raw(page.read_bytes(), page)
+        assert normalize_punctuation(text) == plain_normalize_punctuation(text), page.name
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="中文a1 ,:;?!()（），。：；？！“”、\n", max_size=40))
+def test_punctuation_as_the_plain_pass_on_mixed_text(text):
+    from digest.intake.clean.punctuation import normalize_punctuation
+
+    assert normalize_punctuation(text) == plain_normalize_punctuation(text)
+
