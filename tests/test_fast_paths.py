@@ -94,3 +94,16 @@ def test_punctuation_as_the_plain_pass_on_mixed_text(text):
 
     assert normalize_punctuation(text) == plain_normalize_punctuation(text)
 
+
+# --------------------------------------------------------------------------------- empty seeds
+
+WHITESPACE_AND_INVISIBLES = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00\x07\x1f\x7f\x90\u00ad\u200b\u200e\u202a" \
+                            "\u2060\u2067\ufeff \t\u00a0\u1680\u2003\u202f\u205f\u3000"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=WHITESPACE_AND_INVISIBLES + "a中\x1b\u200c", max_size=12))
+def test_a_seed_is_empty_exactly_when_normalize_whitespace_leaves_nothing(text):
+    from digest.intake.clean.encoding import TEXT_CHAR, normalize_whitespace
+
+    assert (TEXT_CHAR.search(text) is None) == (not normalize_whitespace(text))
