@@ -107,3 +107,34 @@ def test_a_seed_is_empty_exactly_when_normalize_whitespace_leaves_nothing(text):
     from digest.intake.clean.encoding import TEXT_CHAR, normalize_whitespace
 
     assert (TEXT_CHAR.search(text) is None) == (not normalize_whitespace(text))
+
+
+# --------------------------------------------------------------------------------- phrase fixes
+
+
+def plain_fix_phrases(text: str, fixes: dict[str, str]) -> str:
+    import re
+
+    pattern = re.compile("|".join(map(re.escape, sorted(fixes, key=lambda phrase: (-len(phrase), phrase)))))
+    return pattern.sub(lambda match: fixes[match.group(0)], text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="随著沿朝紧接意味着力眼重中文", max_size=30),
+       st.sampled_from([{"随著": "随着", "著力": "着力", "紧接著": "紧接着"}, {"随著": "随着", "中文": "汉语"}]))
+def test_phrase_fixes_as_one_regex_pass(text, fixes):
+    from digest.script import fix_phrases
+
+    assert fix_phrases(text, fixes) == plain_fix_phrases(text, fixes)
+
+
+def test_phrase_fixes_of_the_shipped_rules_on_real_pages():
+    from digest.config import load_config
+    from digest.script import fix_phrases, to_target_script
+
+    fixes = load_config(REPO / "config.yaml").rules["phrase_fixes"]
+    assert fixes
+    for page in REAL_PAGES:
+        text = to_target_script(decode_raw(page.read_bytes(), page))
+        assert fix_phrases(text, fixes) == plain_fix_phrases(text, fixes), page.name
+
