@@ -138,3 +138,51 @@ def test_phrase_fixes_of_the_shipped_rules_on_real_pages():
         text = to_target_script(decode_raw(page.read_bytes(), page))
         assert fix_phrases(text, fixes) == plain_fix_phrases(text, fixes), page.name
 
+
+# --------------------------------------------------------------------------------- boilerplate lines
+
+EXTRA_NAV = ("首页.{0,3}新闻", "(?i)^english$", "^(首页)+$")       # searched, flagged, with a group
+EXTRA_DROP = ("广告", "(?i)^copyright", "^(登录|注册)$", "^[^。]{0,8}公告$")
+
+
+def kind_by_rule_lists(nav, drop):
+    """What _dropped_lines asked before: a nav rule (any of them), else a drop rule."""
+    from digest.intake.clean.boilerplate import _matcher
+
+    is_nav, is_dropped = _matcher(nav), _matcher(drop)
+    return lambda line: "nav" if is_nav(line) else "drop" if is_dropped(line) else None
+
+
+def rule_lists(extra: bool):
+    import re
+
+    from digest.config import load_config
+
+    rules = load_config(REPO / "config.yaml").rules
+    nav, drop = tuple(rules["nav_line_patterns"]), tuple(rules["drop_line_patterns"])
+    if extra:
+        nav, drop = nav + tuple(map(re.compile, EXTRA_NAV)), tuple(map(re.compile, EXTRA_DROP)) + drop
+    return nav, drop
+
+
+def test_line_kinds_as_rule_by_rule_on_every_real_line():
+    from digest.intake.clean.boilerplate import _line_kind
+
+    for extra in (False, True):
+        nav, drop = rule_lists(extra)
+        fast, plain = _line_kind(nav, drop), kind_by_rule_lists(nav, drop)
+        kinds = [fast(line) for line in real_lines()]
+        assert kinds == [plain(line) for line in real_lines()]
+        assert {"nav", "drop", None} <= set(kinds)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["首页", " > ", "正文", "新闻", "English", "广告", "登录", "注册", "版权所有",
+                                 "公告", "。", "，", "|", "分享到：", "Copyright", "本文", "配图", "1"]), max_size=8))
+def test_line_kinds_as_rule_by_rule_on_generated_lines(parts):
+    from digest.intake.clean.boilerplate import _line_kind
+
+    line = "".join(parts)
+    for extra in (False, True):
+        nav, drop = rule_lists(extra)
+        assert _line_kind(nav, drop)(line) == kind_by_rule_lists(nav, drop)(line)
