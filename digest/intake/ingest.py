@@ -98,6 +98,7 @@ class Run:
                  force: bool, restoring: set[str]) -> None:
         self.config, self.record, self.existing, self.seeds = config, record, existing, seeds
         self.force, self.restoring = force, restoring
+        self.content_dir = config.dir("content")  # resolved once: resolving it per seed cost as much as deciding one
         self.hashes: dict[str, str] = {}
         self.updates: dict[str, Existing] = {}  # seed -> its article, to refresh
         self.new: list[str] = []                # seeds to decide: article, duplicate or merged
@@ -191,7 +192,7 @@ class Run:
         slug = wanted if wanted and wanted not in self.existing else unique_slug(rendered.base_slug, self.taken)
         self.taken.add(slug)
         self.record.entries[name] = Entry(self.hashes[name], slug, "ingested")
-        path = self.config.dir("content") / f"{slug}.md"
+        path = self.content_dir / f"{slug}.md"
         self.writes.append(Write(name, rendered, path))
         return path
 
@@ -241,7 +242,7 @@ class Run:
     # ------------------------------------------------------------------ helpers
 
     def article_path(self, slug: str | None) -> Path | None:
-        return self.config.dir("content") / f"{slug}.md" if slug else None
+        return self.content_dir / f"{slug}.md" if slug else None
 
     def shown(self, path: Path | None) -> str:
         return str(path.relative_to(self.config.root)) if path and path.is_relative_to(self.config.root) else str(path)
