@@ -186,3 +186,28 @@ def test_line_kinds_as_rule_by_rule_on_generated_lines(parts):
     for extra in (False, True):
         nav, drop = rule_lists(extra)
         assert _line_kind(nav, drop)(line) == kind_by_rule_lists(nav, drop)(line)
+
+
+# --------------------------------------------------------------------------------- the cycle collector
+
+
+def test_ingest_runs_no_cycle_collection_and_leaves_the_collector_on(tmp_path):
+    """A run makes objects by the million and no cycles: every collection during it would be
+    wasted (at 10,000 seeds, 0.7 s of this process's time); afterwards the collector is on again."""
+    import gc
+    import shutil
+
+    from digest.config import load_config
+    from digest.intake.ingest import ingest
+
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copyfile(REPO / "config.yaml", tmp_path / "config.yaml")
+    config, collections = load_config(tmp_path / "config.yaml"), []
+    gc.callbacks.append(lambda phase, info: collections.append(info) if phase == "start" else None)
+    try:
+        report = ingest(config, jobs=1)
+    finally:
+        gc.callbacks.pop()
+    assert len(report.results) == 5 and not report.failed
+    assert collections == []
+    assert gc.isenabled()
