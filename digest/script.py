@@ -24,10 +24,14 @@ def fix_phrases(text: str, fixes: Mapping[str, str]) -> str:
     """Phrases OpenCC leaves in the older form, from `rules.phrase_fixes`: `随著` -> `随着`."""
     if not fixes:
         return text
-    pattern = _alternation(tuple(sorted(fixes, key=lambda phrase: (-len(phrase), phrase))))
+    pattern, shared = _alternation(tuple(sorted(fixes, key=lambda phrase: (-len(phrase), phrase))))
+    if shared and shared not in text:
+        return text  # (most texts) one look for the character every phrase has, not a regex over all of them
     return pattern.sub(lambda match: fixes[match.group(0)], text)
 
 
 @lru_cache(maxsize=8)
-def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, phrases)))
+def _alternation(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], str]:
+    """The phrases as one regex, and a character they all have (`著`), if there is one."""
+    shared = set.intersection(*map(set, phrases))
+    return re.compile("|".join(map(re.escape, phrases))), min(shared, default="")

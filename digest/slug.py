@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import chain
+from typing import Any
 
 MAX_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -47,13 +49,35 @@ def slugify(text: str, max_length: int = MAX_LENGTH, fallback: str = "item") -> 
 
 @lru_cache(maxsize=1 << 16)  # headings and terms repeat across a site; pypinyin is slow
 def _slugify(text: str, max_length: int, fallback: str) -> str:
-    from pypinyin import Style, lazy_pinyin  # loaded when a slug is made (see _known)
-
-    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: _latin_words(chars))
+    words = _syllables(text)
     slug = _NOT_SLUG.sub("-", "-".join(words).lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
     return slug.strip("-") or fallback
+
+
+def _syllables(text: str) -> list[str]:
+    """`lazy_pinyin(text, style=Style.NORMAL, errors=_latin_words)`, word by word: pypinyin splits the
+    text into words (by its phrase dictionary) and converts each word on its own, so a word's
+    syllables, remembered, are the same in every text (most of the time went into converting)."""
+    return [syllable for word in _pinyin().seg(text) for syllable in _word_syllables(word)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    from pypinyin import Style
+
+    return tuple(chain(*_pinyin()._converter.convert(word, Style.NORMAL, False, _latin_words, strict=True)))
+
+
+@cache
+def _pinyin() -> Any:
+    """The converter `pypinyin.lazy_pinyin` makes on each call with its default arguments, made once
+    (loaded when a slug is made: see _known)."""
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    return Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False))
 
 
 def _latin_words(chars: str) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 from digest.intake.clean.punctuation import normalize_punctuation
 
 Test = Callable[[str], bool]
+Kind = Callable[[str], "str | None"]
 
 BLANK_LINES = re.compile(r"\n{3,}")
 # Regex tokens for finding a top-level `|`: an escape, a character class, or one character.
@@ -25,7 +26,8 @@ def drop_boilerplate(text: str, rules: dict[str, Any]) -> str:
     seen = normalize_punctuation("\n".join(lines)).split("\n")
     tests = {key: _matcher(tuple(value)) for key, value in rules.items() if key.endswith("_patterns")}
     kept = _kept_lines(seen, rules)
-    dropped = (_dropped_lines(seen, kept, tests) | _tail_lines(seen, kept, tests)) - kept
+    kind = _line_kind(tuple(rules.get("nav_line_patterns", ())), tuple(rules.get("drop_line_patterns", ())))
+    dropped = (_dropped_lines(seen, kept, tests, kind) | _tail_lines(seen, kept, tests)) - kept
     text = "\n".join(line for index, line in enumerate(lines) if index not in dropped)
     return BLANK_LINES.sub("\n\n", text).strip("\n")
 
@@ -77,6 +79,8 @@ def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Test:
     anywhere = _joined([p for p in joinable if not _anchored(p.pattern)])
     tests = [test for test in (at_start and at_start.match, anywhere and anywhere.search) if test]
     tests += [p.search for p in patterns if not _joinable(p)]
+    if not tests:
+        return _never
     if len(tests) == 1:
         return tests[0]
     return lambda line: any(test(line) for test in tests)
@@ -106,19 +110,39 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
-def _dropped_lines(lines: list[str], kept: set[int], tests: dict[str, Test]) -> set[int]:
+def _dropped_lines(lines: list[str], kept: set[int], tests: dict[str, Test], kind: Kind) -> set[int]:
     """Lines matching a drop or nav rule, and the site-name lines directly above a nav line."""
-    is_nav, is_dropped = tests.get("nav_line_patterns", _never), tests.get("drop_line_patterns", _never)
     dropped: set[int] = set()
     for index, line in enumerate(lines):
         if not line or index in kept:
             continue
-        if is_nav(line):
+        found = kind(line)
+        if found == "nav":
             dropped.add(index)
             dropped.update(_run_above(lines, kept, index, tests.get("site_name_patterns", _never)))
-        elif is_dropped(line):
+        elif found == "drop":
             dropped.add(index)
     return dropped
+
+
+@lru_cache(maxsize=16)
+def _line_kind(nav: tuple[re.Pattern[str], ...], drop: tuple[re.Pattern[str], ...]) -> Kind:
+    """"nav" when a nav rule matches the line, else "drop" when a drop rule does, else None. The
+    rules of both kinds anchored at the start are one regex tried once, nav ones first (the first
+    alternative that matches wins, so a nav rule is found before a drop rule); the others after it."""
+    nav_start, drop_start = ([p for p in patterns if _joinable(p) and _anchored(p.pattern)] for patterns in (nav, drop))
+    nav_rest = _matcher(tuple(p for p in nav if p not in nav_start))
+    drop_rest = _matcher(tuple(p for p in drop if p not in drop_start))
+    groups = [f"(?P<{name}>{_joined(start).pattern})" for name, start in (("nav", nav_start), ("drop", drop_start)) if start]
+    both = re.compile("|".join(groups)).match if groups else _never
+
+    def kind(line: str) -> str | None:
+        start = both(line)
+        if (start and start.lastgroup == "nav") or nav_rest(line):
+            return "nav"
+        return "drop" if start or drop_rest(line) else None
+
+    return kind
 
 
 def _tail_lines(lines: list[str], kept: set[int], tests: dict[str, Test]) -> set[int]:

@@ -32,6 +32,8 @@ BREAK_OR_INVISIBLE = re.compile(rf"[{LINE_BREAKS}{INVISIBLES}](?:(?<=\r)\n)?")
 SPACES = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Whitespace that needs rewriting: two or more characters, or one odd space (tab, NBSP, ...).
 WHITESPACE_RUN = re.compile(rf"[{SPACES}\n](?:[{SPACES}\n]+|(?<=[{SPACES[1:]}]))")
+# A character normalize_whitespace keeps: neither a line break, an invisible, nor a space.
+TEXT_CHAR = re.compile(rf"[^{LINE_BREAKS}{INVISIBLES}{SPACES}\n]")
 
 
 def decode_raw(data: bytes, path: Path | str | None) -> str:
@@ -53,7 +55,7 @@ def decode_seed(data: bytes, path: Path | str | None) -> Cleaned:
         raise DigestError("binary file, not text", path)
     else:
         text = _decode(data, path)
-    if not normalize_whitespace(text):
+    if not TEXT_CHAR.search(text):  # what normalize_whitespace leaves of it is empty
         raise DigestError("empty file", path)
     return Cleaned(text, notes)
 

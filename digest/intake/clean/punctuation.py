@@ -20,6 +20,7 @@ FULL_MARKS = "".join(HALF_TO_FULL.values())
 # punctuation. Judging the run as a whole keeps the rule stable: converting one mark never
 # changes the verdict on its neighbours.
 MARK_RUN = re.compile(rf"[{ASCII_MARKS}{FULL_MARKS}{QUOTES} ]+")
+RUN_CHARS = frozenset(f"{''.join(HALF_TO_FULL)}{FULL_MARKS}{QUOTES} ")
 CHINESE = re.compile(rf"[{HAN}。、《》〈〉【】「」『』〔〕…—～·]")
 ASCII_MARK = re.compile(f"[{ASCII_MARKS}]")
 FULL_MARK = re.compile(f"[{FULL_MARKS}]")
@@ -34,26 +35,47 @@ HALF_CONVERTED_PAIR = re.compile(r"（([^()（）\n]*)\)|\(([^()（）\n]*)）")
 STRAY_SPACE = re.compile(rf" (?:(?<=[{FULL_WIDTH}] ) *| *(?=[{FULL_WIDTH}])"
                          rf"|(?<=[{HAN}] ) *(?=[{QUOTES}])|(?<=[{QUOTES}] ) *(?=[{HAN}]))")
 DOUBLED_MARK = re.compile(r"([，。、；：])\1+")
+DOUBLED_MARKS = ("，，", "。。", "、、", "；；", "：：")
 
 
 def normalize_punctuation(text: str) -> str:
     """Full-width marks in Chinese, no spaces around them: `发展 , 避免:` -> `发展，避免：`."""
     text = _full_width_marks(text)
     text = STRAY_SPACE.sub("", text)
-    return DOUBLED_MARK.sub(r"\1", text)
+    # The check costs less than the substitution, whose backreference defeats the regex engine's scan.
+    return DOUBLED_MARK.sub(r"\1", text) if any(double in text for double in DOUBLED_MARKS) else text
 
 
 def _full_width_marks(text: str) -> str:
     """`,:;?!()` in Chinese runs become `，：；？！（）`; `1,000`, `10:30`, `f(x)` stay."""
     for beside_chinese, full in MARK_BESIDE_CHINESE:
         text = beside_chinese.sub(full, text)
-    while True:  # making a pair whole puts a full-width mark in a run: look at the runs again
-        text = "\n".join(MARK_RUN.sub(_run_to_full_width, line) if ASCII_MARK.search(line) else line
-                         for line in text.split("\n"))
+    # Making a pair whole puts a full-width mark in a run: look at the runs again. Without an ASCII
+    # mark left (most texts, once the marks beside Chinese are converted) neither step changes anything.
+    while ASCII_MARK.search(text):
+        text = _runs_to_full_width(text)
         whole = HALF_CONVERTED_PAIR.sub(lambda pair: f"（{pair.group(1) or pair.group(2) or ''}）", text)
         if whole == text:
             return text
         text = whole
+    return text
+
+
+def _runs_to_full_width(text: str) -> str:
+    """`MARK_RUN.sub(_run_to_full_width, text)`, finding only the runs that hold an ASCII mark (the
+    others stay as they are) from their marks. Runs never cross a line break."""
+    pieces, done = [], 0
+    for mark in ASCII_MARK.finditer(text):
+        start = mark.start()
+        if start < done:
+            continue  # in the run just converted
+        while start > done and text[start - 1] in RUN_CHARS:
+            start -= 1
+        run = MARK_RUN.match(text, start)
+        pieces += (text[done:start], _run_to_full_width(run))
+        done = run.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _run_to_full_width(run: re.Match[str]) -> str:
