@@ -71,8 +71,8 @@ def test_a_merged_repost_follows_a_source_names_change_in_an_edited_article(tmp_
     project, path = merged_pair(tmp_path, capsys)
     edited = edit(path)
     config = project / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  source_names:\n", "  source_names:\n    福建观察: 福建日报\n"),
-                      encoding="utf-8")
+    named = config.read_text(encoding="utf-8").replace("  source_names:\n", "  source_names:\n    福建观察: 福建日报\n")
+    config.write_text(named, encoding="utf-8")
     status, out = cli(project, capsys, "ingest")
     assert status == 0 and re.search(rf"updated\s+b\.txt -> content/{path.name} \(its also_published entry: source\)", out)
     meta, body, _ = read_document(path)
@@ -103,3 +103,63 @@ def test_real_reposts_are_merged_and_no_other_real_page_is(tmp_path, capsys):
     assert entries["rw094.txt"]["article"] == entries["rw092.txt"]["article"]
     assert entries["rw094.txt"]["published"]["source"] == "金羊网"
     assert len(articles(project)) == len(REAL_PAGES) - 2
+
+
+# ------------------------------------------------------------------ the index, against a brute-force oracle
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from tests.test_intake import pool  # noqa: E402,F401  (the fixture: sentences of the shipped seeds)
+
+
+def brute_force_match(text: str, added: list[tuple[str, str]], threshold: float):
+    """What the index must answer, found the slow way: the first article of the same reduced text,
+    else, among every article sharing a band (4 MinHash values compared as they are) and estimated
+    within LOOSER of the threshold, the one whose sample shares the most (ties: the first slug)."""
+    from digest.intake.duplicates import BANDS, ROWS, DuplicateIndex, signature
+
+    same = [slug for slug, other in added if other == text]
+    if same:
+        return same[0], 1.0, True
+    mine = signature(text)
+    scored = []
+    for slug, other in added:
+        theirs = signature(other)
+        if mine is None or theirs is None:
+            continue
+        bands = zip(mine.minhash.reshape(BANDS, ROWS).tolist(), theirs.minhash.reshape(BANDS, ROWS).tolist())
+        estimate = sum(a == b for a, b in zip(mine.minhash.tolist(), theirs.minhash.tolist())) / (BANDS * ROWS)
+        if any(a == b for a, b in bands) and estimate >= threshold - DuplicateIndex.LOOSER:
+            ours, others = set(mine.sample.tolist()), set(theirs.sample.tolist())
+            scored.append((-len(ours & others) / len(ours | others), slug))
+    best = min(scored, default=None)
+    return (best[1], -best[0], False) if best and -best[0] >= threshold else None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stories=st.lists(st.lists(st.integers(0, 10_000), min_size=3, max_size=25, unique=True), min_size=1, max_size=4),
+       texts=st.lists(st.tuples(st.booleans(),                                   # an article already there
+                                st.integers(0, 3),                               # which story
+                                st.lists(st.integers(0, 10_000), max_size=8),    # sentences replaced
+                                st.text("0123456789", max_size=2)),              # a mark: often the same sample
+                      min_size=1, max_size=12),
+       threshold=st.sampled_from([0.3, 0.5, 0.7]))
+def test_the_index_answers_as_a_brute_force_search_does(pool, stories, texts, threshold):
+    """Articles already there are added as they are (alike or not, as ingest adds them); new texts
+    (stories with a few sentences replaced) are looked up, in order, and added when they match
+    nothing: the index's bucket keys, its candidates measured all at once and its ties (texts that
+    differ by a mark often share a sample) give what comparing with every article gives."""
+    from digest.intake.duplicates import DuplicateIndex, reduced, signature, text_key
+
+    index, added = DuplicateIndex(threshold), []
+    for number, (existing, story, edits, mark) in enumerate(sorted(texts, key=lambda spec: not spec[0])):
+        sentences = [pool[i % len(pool)] for i in stories[story % len(stories)]]
+        for edit_at in edits:
+            sentences[edit_at % len(sentences)] = pool[(edit_at * 7) % len(pool)]
+        text, slug = reduced("".join(sentences)) + mark, f"article-{99 - number:02d}"  # later, earlier by name
+        found = None if existing else index.find(text_key(text), signature(text))
+        if not existing:
+            assert (found and (found.slug, found.similarity, found.exact)) == brute_force_match(text, added, threshold)
+        if found is None:
+            index.add(slug, text_key(text), signature(text))
+            added.append((slug, text))

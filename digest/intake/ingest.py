@@ -244,6 +244,9 @@ class Run:
         the curator may have resolved the others; the notes of reposts gone or changed follow)."""
         merges = self.record.merges() if merges is None else merges
         merged = [(seed, entry) for seed, entry in merges.get(meta.slug, []) if entry.published]
+        if not merged and not only_new:  # most articles: nothing to list
+            meta.also_published = []
+            return meta
         if not only_new:
             return relisted(meta, merged, self.config["script"], noted={seed for seed, _ in merged})
         return relisted(meta, merged, self.config["script"], noted=self.new_merges, replaced=self.notes_replaced)

@@ -49,7 +49,8 @@ def _unlist(config: Config, record: Record, article: Existing | None, name: str,
     if article is None or article.meta is None or entry.published is None:
         return []
     note = merge_note(name, entry.published, config["script"])
-    backup = amend(article, relisted(article.meta, record.merged_into(article.slug), config["script"], replaced={note: None}))
+    meta = relisted(article.meta, record.merged_into(article.slug), config["script"], replaced={note: None})
+    backup = amend(article, meta)
     saved = [f"{'':<15}your edited version is saved as {_shown(backup, config.root)}"] if backup else []
     return [f"{'':<15}no longer listed in {_shown(article.path, config.root)}'s also_published", *saved]
 
