@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any
 
 SHINGLE = 5            # characters per shingle: long enough that two unrelated Chinese texts share few
-SAMPLE = 8             # one shingle in eight (by hash) goes into the sample
+SAMPLE = 8             # one shingle in eight (by hash) goes into the sample: a power of two
 BANDS, ROWS = 16, 4    # 64 MinHash values in 16 bands of 4: a text 0.8 alike shares a band with
                        # probability 1 - (1 - 0.8**4)**16 = 0.9998, one 0.3 alike 0.12
 NOT_TEXT_RE = re.compile(r"[\W_]+")
@@ -54,13 +54,14 @@ def shingle_hashes(text: str) -> Any:
     count = len(codes) - SHINGLE + 1
     if count < 1:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.zeros(count, dtype=np.uint64)
-    for offset in range(SHINGLE):  # a polynomial hash of each window, wrapping at 2**64
-        hashes = hashes * np.uint64(1_000_003) + codes[offset:offset + count]
+    hashes = codes[:count].copy()
+    for offset in range(1, SHINGLE):  # a polynomial hash of each window, wrapping at 2**64 (in place)
+        hashes *= np.uint64(1_000_003)
+        hashes += codes[offset:offset + count]
     hashes ^= hashes >> np.uint64(31)  # mixed, so that the low bits used for sampling are random
     hashes *= np.uint64(0x9E3779B97F4A7C15)
     hashes ^= hashes >> np.uint64(29)
-    return hashes[hashes % np.uint64(SAMPLE) == 0]
+    return hashes[(hashes & np.uint64(SAMPLE - 1)) == 0]  # divisible by SAMPLE, a power of two
 
 
 def jaccard(a: str, b: str) -> float:
@@ -79,6 +80,16 @@ class Signature:
     minhash: Any
     sample: Any
     bands: tuple[int, ...] = ()
+
+    def __getstate__(self) -> tuple[bytes, bytes, tuple[int, ...]]:
+        # sent from the worker as bytes: pickling two arrays cost as much as making the bands
+        return self.minhash.tobytes(), self.sample.tobytes(), self.bands
+
+    def __setstate__(self, state: tuple[bytes, bytes, tuple[int, ...]]) -> None:
+        import numpy as np
+
+        minhash, sample, self.bands = state
+        self.minhash, self.sample = np.frombuffer(minhash, dtype=np.uint64), np.frombuffer(sample, dtype=np.uint64)
 
 
 @cache
@@ -102,22 +113,30 @@ def signature(text: str) -> Signature | None:
         return None
     sample = sample[np.concatenate(([True], sample[1:] != sample[:-1]))]  # distinct (np.unique costs more)
     multipliers, offsets = _permutations()
-    minhash = (sample[:, None] * multipliers + offsets).min(axis=0)
+    permuted = np.multiply.outer(sample, multipliers)
+    permuted += offsets
+    minhash = permuted.min(axis=0)
     return Signature(minhash, sample, band_keys(minhash))
 
 
 def band_keys(minhash: Any) -> tuple[int, ...]:
-    """One bucket key per band: its 4 values and its number mixed into one 64-bit int. Two bands
-    share a key only if they are equal (or, about once in 2**64, by chance: a candidate more,
-    which the exact measure then judges like any other)."""
+    """One bucket key per band: its 4 values, each times an odd constant of its own place (so that
+    the same values in another band make another key), summed into one 64-bit int. Two bands share
+    a key when they are equal (or, about once in 2**64, by chance: a candidate more, which the
+    exact measure then judges like any other)."""
     import numpy as np
 
-    rows = minhash.reshape(BANDS, ROWS)
-    keys = np.arange(BANDS, dtype=np.uint64)
-    for row in range(ROWS):
-        keys = keys * np.uint64(0x100000001B3) + rows[:, row]
-        keys ^= keys >> np.uint64(29)
+    mixed = minhash * _band_mixers()  # each value times an odd constant of its row and band
+    keys = mixed.reshape(BANDS, ROWS).sum(axis=1)
+    keys ^= keys >> np.uint64(29)
     return tuple(keys.tolist())
+
+
+@cache
+def _band_mixers() -> Any:
+    import numpy as np
+
+    return np.random.default_rng(20240527).integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
 def sample_similarity(first: Any, second: Any) -> float:

@@ -257,8 +257,12 @@ class Run:
         merges = self.record.merges()
         for slug in sorted(self.merged_into):
             article = self.existing.get(slug)
-            if article is not None and article.meta is not None:
-                amend(article, self.with_merges(article.meta, only_new=True, merges=merges))
+            if article is None or article.meta is None:
+                continue
+            backup = amend(article, self.with_merges(article.meta, only_new=True, merges=merges))
+            said = [result for seed, _ in merges.get(slug, []) if (result := self.results.get(seed)) and result.changed]
+            for result in said[:1] if backup else ():
+                result.notes.append(f"your edited version of {self.shown(article.path)} is saved as {self.shown(backup)}")
 
     # ------------------------------------------------------------------ helpers
 
