@@ -10,12 +10,12 @@ between reposts of one story and say nothing about it. Two texts are
   one shingle in eight, chosen by hash) cut into 16 bands of 4 (LSH: Broder 1997; Leskovec,
   Rajaraman and Ullman, Mining of Massive Datasets, ch. 3): texts sharing a band are candidates,
   so a new seed is compared with the few articles sharing a bucket, never with every article.
-  Each candidate is then measured exactly on the two samples, and the best one counts.
+  The candidates are then measured exactly on the samples, all at once, and the best one counts.
 
 Why not datasketch, which implements MinHash and MinHashLSH: it imports SciPy (0.55 s) and hashes
 one shingle at a time in Python; with it signing a text cost 1 ms, half of what cleaning the
 seed costs, against a budget of 15 %. Here the shingles are hashed, sampled and permuted with
-NumPy arrays in a few operations (about 0.3 ms). See docs/design.md and bench/RESULTS.md.
+NumPy arrays in a few operations (about 0.15 ms). See docs/design.md and bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -139,15 +139,11 @@ def _band_mixers() -> Any:
     return np.random.default_rng(20240527).integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
-def sample_similarity(first: Any, second: Any) -> float:
-    """The Jaccard similarity of two samples: exact on the sample, so within about 0.02 of the
-    texts' (a MinHash estimate is within 0.06, and the best of many candidates is biased upwards)."""
-    return float(sample_similarities(first, [second])[0])
-
-
 def sample_similarities(sample: Any, others: list[Any]) -> Any:
     """The Jaccard similarity of one sample with each of `others` (sorted, distinct, non-empty), in
-    one pass: the others joined, each of their hashes looked up in `sample` by binary search."""
+    one pass: the others joined, each of their hashes looked up in `sample` by binary search. Exact
+    on the samples, so within about 0.02 of the texts' (a MinHash estimate is within 0.06, and the
+    best of many candidates is biased upwards)."""
     import numpy as np
 
     lengths = np.array([len(other) for other in others])
