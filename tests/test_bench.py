@@ -189,7 +189,8 @@ def test_duplicates_section_is_replaced_alone_and_kept_by_make_bench(tmp_path):
     results.write_text("# Benchmark results\n\n## Full clean builds\n\nrows\n\n## How it is measured\n\nmethod\n",
                        encoding="utf-8")
     figures = {"seeds": 100, "reposts": 10, "merged": 10, "recall": 1.0, "distinct": 90, "false": 0,
-               "false_share": 0.0, "plain": 1.0, "detected": 1.1, "added": 0.1}
+               "false_share": 0.0, "plain": 1.0, "detected": 1.1, "added": 0.1, "plain_wall": 0.6,
+               "detected_wall": 0.66, "added_wall": 0.1, "load": (1.0, 2.0), "rounds": 3, "jobs": None}
     for merged in (9, 10):  # written twice: one section, with the second figures
         write_results(results_section({**figures, "merged": merged}, "python bench/duplicates.py"), results)
     text = results.read_text(encoding="utf-8")

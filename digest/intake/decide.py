@@ -27,8 +27,14 @@ class Decider:
     def __init__(self, run: Run, jobs: int | None) -> None:
         self.run = run
         self.detect = run.config["duplicates"]["detect"]
-        self.by_bytes = {entry.sha256: entry.article for seed, entry in sorted(run.record.entries.items())
-                         if entry.article and seed not in run.new}
+        deciding = set(run.new)  # their entries are decided again: neither an article nor a listing yet
+        self.by_bytes: dict[str, str] = {}
+        self.listed: dict[str, set[tuple[str | None, str | None]]] = {}  # slug -> (source, url) it names
+        for seed, entry in sorted(run.record.entries.items()):
+            if entry.article and seed not in deciding:
+                self.by_bytes[entry.sha256] = entry.article
+                if entry.decision == "merged" and entry.published:
+                    self.listed.setdefault(entry.article, set()).add((entry.published.source, entry.published.url))
         self.meta_of: dict[str, FrontMatter] = {}
         if self.detect:
             self.index = DuplicateIndex(run.config["duplicates"]["threshold"])
@@ -78,6 +84,7 @@ class Decider:
             self.duplicate(name, match.slug, "same text as" if match.exact else "same story as")
             return
         run.record.entries[name] = Entry(run.hashes[name], match.slug, "merged", published=published)
+        self.listed.setdefault(match.slug, set()).add((published.source, published.url))
         run.merged_into.add(match.slug)
         run.new_merges.add(name)
         path = run.article_path(match.slug)
@@ -89,8 +96,6 @@ class Decider:
         if published.source is None and published.url is None:
             return False
         original = self.meta_of.get(slug)
-        known = {(entry.published.source, entry.published.url) for _, entry in self.run.record.merged_into(slug)
-                 if entry.published}
-        if original is not None:
-            known.add((original.source, original.source_url))
-        return (published.source, published.url) not in known
+        if original is not None and (original.source, original.source_url) == (published.source, published.url):
+            return False
+        return (published.source, published.url) not in self.listed.get(slug, ())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from digest.intake.blocks import to_blocks, to_markdown
 from digest.intake.clean import clean_text
 from digest.intake.clean.encoding import decode_seed
 from digest.intake.extract import extract
+from digest.intake.merges import amend, merge_note, relisted
 from digest.intake.record import Entry, Record, load_record
 from digest.intake.report import IngestReport, SeedResult
 from digest.intake.seeds import resolve_seed, seed_files
@@ -40,7 +41,6 @@ from digest.script import to_target_script
 from digest.slug import slugify, unique_slug
 
 PARALLEL_FROM = 64  # below this many seeds, starting worker processes costs more than it saves
-MERGE_NOTE = "转载合并：{seed}（{source}）与本文是同一报道，已列入 also_published，请核对"
 
 
 @dataclass
@@ -120,6 +120,8 @@ class Run:
         self.writes: list[Write] = []
         self.merged_into: set[str] = set()      # articles that gained (or lost) a repost in this run
         self.new_merges: set[str] = set()       # seeds merged in this run
+        self.relisting: list[str] = []          # merged seeds, rendered again: their source may have changed
+        self.notes_replaced: dict[str, str | None] = {}  # merge notes changed (None: gone) in this run
         self.taken = set(existing) | {e.article for e in record.entries.values() if e.article}
         self.report = IngestReport()
         self.results: dict[str, SeedResult] = {}
@@ -136,14 +138,16 @@ class Run:
         if entry is not None:
             entry.gone = False
         restored = name in self.restoring and (entry is None or entry.decision != "ingested")
-        if restored and entry is not None and entry.decision == "merged":
-            self.merged_into.add(entry.article)  # its article no longer lists it
         if restored or entry is None or (
                 entry.decision in ("duplicate", "merged") and entry.sha256 != self.hashes[name]):
             self.new.append(name)  # a changed copy is a new seed: decided again
+            if entry is not None and entry.decision == "merged":
+                self.unlist(name, entry)
         elif entry.decision == "ingested":
             self.classify_ingested(name, entry)
         else:
+            if entry.decision == "merged":
+                self.relisting.append(name)
             self.results[name] = SeedResult(name, entry.decision, self.article_path(entry.article), changed=False,
                                             detail=self.of_article(entry))
 
@@ -176,7 +180,7 @@ class Run:
     # ------------------------------------------------------------------ rendering and deciding
 
     def render(self, jobs: int | None) -> None:
-        todo = [*self.updates, *self.new]
+        todo = [*self.updates, *self.new, *self.relisting]
         detect = self.config["duplicates"]["detect"]
         new = set(self.new)
         items = [(self.seeds[name], detect and name in new) for name in todo]
@@ -191,6 +195,7 @@ class Run:
     def decide_new(self, jobs: int | None) -> None:
         from digest.intake.decide import Decider
 
+        self.relist()
         if not self.new:
             return
         decider = Decider(self, jobs)
@@ -225,35 +230,60 @@ class Run:
             self.results[item.seed] = result
         self.merged_into -= {item.path.stem for item in self.writes}
 
+    def unlist(self, name: str, entry: Entry) -> None:
+        """A merged seed decided again (changed, or restored): its article no longer lists it."""
+        self.merged_into.add(entry.article)
+        if entry.published:
+            self.notes_replaced[merge_note(name, entry.published, self.config["script"])] = None
+
+    def relist(self) -> None:
+        """Merged seeds rendered again: when the source, URL or date the seed gives now (a changed
+        `source_names`, say) differs from the record's, the record and the article follow it."""
+        for name in self.relisting:
+            entry, rendered = self.record.entries[name], self.rendered[name]
+            if isinstance(rendered, DigestError) or entry.published == publication(rendered.meta):
+                continue
+            old, entry.published = entry.published, publication(rendered.meta)
+            if old is not None:
+                script = self.config["script"]
+                self.notes_replaced[merge_note(name, old, script)] = merge_note(name, entry.published, script)
+            self.merged_into.add(entry.article)
+            fields = [key for key in ("source", "url", "date") if getattr(old, key, None) != getattr(entry.published, key)]
+            self.results[name] = SeedResult(name, "updated", self.article_path(entry.article),
+                                            detail=f"(its also_published entry: {', '.join(fields)})")
+
     def with_merges(self, meta: FrontMatter, only_new: bool = False,
                     merges: dict[str, list[tuple[str, Entry]]] | None = None) -> FrontMatter:
         """The reposts recorded as merged into this article listed, each with a review note (when
         `only_new`, for an article ingest does not rewrite, a note for those merged in this run only:
-        the curator may have resolved the others)."""
+        the curator may have resolved the others; the notes of reposts gone or changed follow)."""
         merges = self.record.merges() if merges is None else merges
         merged = [(seed, entry) for seed, entry in merges.get(meta.slug, []) if entry.published]
-        meta.also_published = [entry.published for _, entry in merged]
-        noted = [seed for seed, _ in merged if not only_new or seed in self.new_merges]
-        meta.review = [*meta.review, *(to_target_script(MERGE_NOTE.format(
-            seed=seed, source=self.record.entries[seed].published.source or "来源不明"), self.config["script"])
-            for seed in noted)]
-        return meta
+        if not merged and not only_new:  # most articles: nothing to list
+            meta.also_published = []
+            return meta
+        if not only_new:
+            return relisted(meta, merged, self.config["script"], noted={seed for seed, _ in merged})
+        return relisted(meta, merged, self.config["script"], noted=self.new_merges, replaced=self.notes_replaced)
 
     def amend_merged(self) -> None:
-        """Articles not rewritten in this run that gained a repost: their front-matter takes it,
+        """Articles not rewritten in this run whose reposts changed: their front-matter follows,
         the body is left as it is; an edited file is saved in content/.replaced/ first."""
+        merges = self.record.merges()
         for slug in sorted(self.merged_into):
             article = self.existing.get(slug)
             if article is None or article.meta is None:
                 continue
-            text = dump_front_matter(self.with_merges(article.meta, only_new=True)) + article.body
-            if article.edited:
-                back_up(article.path, article.text)
-            else:
-                text = with_fingerprint(text)
-            write_atomic(article.path, text)
+            backup = amend(article, self.with_merges(article.meta, only_new=True, merges=merges))
+            said = [result for seed, _ in merges.get(slug, []) if (result := self.results.get(seed)) and result.changed]
+            for result in said[:1] if backup else ():
+                result.notes.append(f"your edited version of {self.shown(article.path)} is saved as {self.shown(backup)}")
 
     # ------------------------------------------------------------------ helpers
+
+    @cached_property
+    def content_dir(self) -> Path:
+        return self.config.dir("content")  # resolved once: config.dir asks the file system (0.1 ms a seed)
 
     def article_path(self, slug: str | None) -> Path | None:
         return self.content_dir / f"{slug}.md" if slug else None

@@ -9,8 +9,9 @@ import hashlib
 from pathlib import Path
 
 from digest.config import Config
-from digest.intake.articles import back_up, read_existing, record_from_articles
-from digest.intake.record import Entry, load_record
+from digest.intake.articles import Existing, back_up, read_existing, record_from_articles
+from digest.intake.merges import amend, merge_note, relisted
+from digest.intake.record import Entry, Record, load_record
 from digest.intake.seeds import resolve_seed, seed_files
 
 
@@ -35,9 +36,23 @@ def reject(config: Config, targets: list[str]) -> list[str]:
                 lines.append(f"{'':<15}your edited version is saved as "
                              f"{_shown(back_up(article.path, article.text), config.root)}")
             article.path.unlink()
+        if entry is not None and entry.decision == "merged":
+            lines += _unlist(config, record, existing.get(entry.article or ""), name, entry)
         lines.append(f"{'':<15}ingest leaves it out from now on; `./build.py ingest --restore {name}` brings it back")
     record.save()
     return lines
+
+
+def _unlist(config: Config, record: Record, article: Existing | None, name: str, entry: Entry) -> list[str]:
+    """A merged repost rejected: its article no longer lists it, nor asks to check it (an edited
+    article is saved first, as ingest does before it amends one)."""
+    if article is None or article.meta is None or entry.published is None:
+        return []
+    note = merge_note(name, entry.published, config["script"])
+    meta = relisted(article.meta, record.merged_into(article.slug), config["script"], replaced={note: None})
+    backup = amend(article, meta)
+    saved = [f"{'':<15}your edited version is saved as {_shown(backup, config.root)}"] if backup else []
+    return [f"{'':<15}no longer listed in {_shown(article.path, config.root)}'s also_published", *saved]
 
 
 def _shown(path: Path, root: Path) -> str:
