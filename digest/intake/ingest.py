@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -280,10 +280,6 @@ class Run:
                 result.notes.append(f"your edited version of {self.shown(article.path)} is saved as {self.shown(backup)}")
 
     # ------------------------------------------------------------------ helpers
-
-    @cached_property
-    def content_dir(self) -> Path:
-        return self.config.dir("content")  # resolved once: config.dir asks the file system (0.1 ms a seed)
 
     def article_path(self, slug: str | None) -> Path | None:
         return self.content_dir / f"{slug}.md" if slug else None
