@@ -24,7 +24,7 @@ def drop_boilerplate(text: str, rules: dict[str, Any]) -> str:
     # spared again when the cleaned text is cleaned once more.
     seen = normalize_punctuation("\n".join(lines)).split("\n")
     tests = {key: _matcher(tuple(value)) for key, value in rules.items() if key.endswith("_patterns")}
-    kept = _kept_lines(seen, rules)
+    kept = protected_lines(seen, rules)
     dropped = (_dropped_lines(seen, kept, tests) | _tail_lines(seen, kept, tests)) - kept
     text = "\n".join(line for index, line in enumerate(lines) if index not in dropped)
     return BLANK_LINES.sub("\n\n", text).strip("\n")
@@ -53,7 +53,7 @@ def _strip_line(line: str, fragments: list[re.Pattern[str]]) -> str:
     return stripped if stripped == line else " ".join(stripped.split())
 
 
-def _kept_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
+def protected_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
     """Metadata lines no rule may drop: `[责任编辑:赵光菊]`, `DOI:10.1/x`, dates."""
     labels = tuple(label for names in rules.get("labels", {}).values() for label in names)
     keep = _matcher((_label_line(labels), *rules.get("keep_line_patterns", ())))
