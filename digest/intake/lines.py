@@ -26,6 +26,7 @@ from digest.intake.clean.punctuation import HAN
 MODEL_FILE = Path(__file__).parent.parent / "data" / "lines.yaml"
 HAN_CHAR = re.compile(f"[{HAN}]")
 SENTENCE_END = re.compile(r"[。！？!?]")
+DATE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")
 SPACE_ITEMS = re.compile(r"\s+")
 KEY_VALUE = re.compile(r"^[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
@@ -76,6 +77,7 @@ class Features:
     value_han: int
     key_end: int
     dated_item: bool
+    dated: bool
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,8 @@ def features(line: str, model: Model) -> Features:
         key_label=key.group(1) if key else None,
         value_han=len(HAN_CHAR.findall(line[key.end():])) if key else 0,
         key_end=len(line[:key.end()].rstrip()) if key else 0,
-        dated_item=model.dated_item.match(line) is not None)
+        dated_item=model.dated_item.match(line) is not None,
+        dated=DATE.search(line) is not None)
 
 
 def _spaced_items(line: str, model: Model) -> bool:
@@ -183,7 +186,8 @@ def bad_reason(found: Features, model: Model) -> str:
         return ""
     if found.separators >= model.separators_min:
         return "separators"
-    if found.length <= model.debris_max_length and found.han <= found.length * model.debris_max_han_share:
+    if found.length <= model.debris_max_length and found.han <= found.length * model.debris_max_han_share \
+            and not found.dated:
         return "debris"
     if found.spaced_items:
         return "spaced items"
@@ -211,7 +215,9 @@ def classify(lines: list[str], model: Model | None = None,
     found = {i: features(line, model) for i, line in enumerate(lines) if line.strip()}
     kinds = {i: _kind(f, model) for i, f in found.items()}
     good = [i for i, kind in kinds.items() if kind == "good"]
-    first, last = (good[0], good[-1]) if good else (len(lines), len(lines))
+    if not good:  # no prose to stand by: the page is left as it is, for the curator to judge
+        return [LineClass(line, kinds.get(i, "blank"), "header", True) for i, line in enumerate(lines)]
+    first, last = good[0], good[-1]
     spared = set(protected) | _headlines(lines, kinds, first, protected, model)
     listed = _list_runs(lines, kinds, spared, model)
     verdicts = []

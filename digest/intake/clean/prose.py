@@ -21,7 +21,7 @@ def drop_non_prose(text: str, rules: dict[str, Any]) -> Cleaned:
     for _ in range(MAX_ROUNDS):
         # Judged as the last stage will punctuate them, so that a second cleaning agrees.
         seen = normalize_punctuation("\n".join(lines)).split("\n")
-        verdicts = classify(seen, model, _protected(seen, rules))
+        verdicts = classify(seen, model, kept_by_rules(seen, rules))
         dropped = {index for index, verdict in enumerate(verdicts) if not verdict.keep}
         if not dropped:
             break
@@ -31,7 +31,7 @@ def drop_non_prose(text: str, rules: dict[str, Any]) -> Cleaned:
     return Cleaned(text, tuple(notes))
 
 
-def _protected(lines: list[str], rules: dict[str, Any]) -> set[int]:
+def kept_by_rules(lines: list[str], rules: dict[str, Any]) -> set[int]:
     """The rule lists' metadata lines, and everything from a `参考文献` heading on (a reference
     list is short lines of names and numbers, kept for the extractor)."""
     protected = protected_lines(lines, rules)
