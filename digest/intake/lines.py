@@ -25,6 +25,7 @@ from digest.intake.clean.punctuation import HAN
 
 MODEL_FILE = Path(__file__).parent.parent / "data" / "lines.yaml"
 HAN_CHAR = re.compile(f"[{HAN}]")
+NOT_HAN = re.compile(f"[^{HAN}]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")
@@ -32,10 +33,11 @@ SPACE_ITEMS = re.compile(r"\s+")
 KEY_VALUE = re.compile(r"^[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
 NAME_ITEM = re.compile(f"^[{HAN}]{{2,4}}$")
 SURNAMES_FILE = MODEL_FILE.with_name("surnames.txt")
+HEADLINE_REACH = 400  # characters of the article's opening a headline is compared with
 MAX_ROUNDS = 4  # dropping a list can expose another; a few rounds reach a fixed point
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: loaded once, a cache key of `features`
 class Model:
     """The detector's thresholds, from digest/data/lines.yaml."""
 
@@ -57,6 +59,7 @@ class Model:
     note_quote_chars: int
     dated_item: re.Pattern[str]
     surnames: frozenset[str]
+    han_run: re.Pattern[str]  # sentence_min_han Han characters in a row: enough Han, found fast
     key_value_max_value_han: int
     headline_window: int
     headline_min_overlap: float
@@ -121,6 +124,7 @@ def _model(data: dict[str, Any]) -> Model:
         note_min_han=_count(note, "min_han"), note_quote_chars=_count(note, "quote_chars"),
         dated_item=re.compile(data["dated_item"]),
         surnames=_surnames(),
+        han_run=re.compile(f"[{HAN}]{{{_count(data, 'sentence_min_han')}}}"),
         key_value_max_value_han=_count(key_value, "max_value_han"),
         headline_window=_count(data["headline"], "body_lines"),
         headline_min_overlap=_share(data["headline"], "min_overlap"),
@@ -147,9 +151,15 @@ def _share(section: dict[str, Any], key: str) -> float:
     return float(value)
 
 
+def han_count(text: str) -> int:
+    """Han characters in `text`, counted by what is not Han: scraped Chinese is mostly Han."""
+    return len(text) - len(NOT_HAN.findall(text))
+
+
+@lru_cache(maxsize=4096)  # the stage judges a page again after each drop: most lines are seen before
 def features(line: str, model: Model) -> Features:
     """`首页 > 新闻 > 正文` has two separators; `党的建设是…。` is long, with function words."""
-    han = len(HAN_CHAR.findall(line))
+    han = han_count(line)
     key = KEY_VALUE.match(line)
     return Features(
         han=han, length=len(line),
@@ -158,7 +168,7 @@ def features(line: str, model: Model) -> Features:
         separators=len(model.separators.findall(line)),
         spaced_items=_spaced_items(line, model),
         key_label=key.group(1) if key else None,
-        value_han=len(HAN_CHAR.findall(line[key.end():])) if key else 0,
+        value_han=han_count(line[key.end():]) if key else 0,
         key_end=len(line[:key.end()].rstrip()) if key else 0,
         dated_item=model.dated_item.match(line) is not None,
         dated=DATE.search(line) is not None)
@@ -166,6 +176,8 @@ def features(line: str, model: Model) -> Features:
 
 def _spaced_items(line: str, model: Model) -> bool:
     """`幻灯片 手机看 分享到` yes; `张三 李四 王五` (a byline) no."""
+    if line.count(" ") < model.items_min - 1:
+        return False
     items = SPACE_ITEMS.split(line.strip())
     if len(items) < model.items_min or any(len(item) > model.item_max_length for item in items):
         return False
@@ -212,8 +224,9 @@ def classify(lines: list[str], model: Model | None = None,
     """A verdict for each line (blank lines are kept and ignored). `protected` indexes are
     always kept: the rule lists' decision (metadata labels, dates, DOI)."""
     model = model or load_model()
-    found = {i: features(line, model) for i, line in enumerate(lines) if line.strip()}
-    kinds = {i: _kind(f, model) for i, f in found.items()}
+    prose = {i for i, line in enumerate(lines) if plainly_prose(line, model)}
+    found = {i: features(line, model) for i, line in enumerate(lines) if line.strip() and i not in prose}
+    kinds = {i: "good" if i in prose else _kind(found[i], model) for i in sorted(prose | found.keys())}
     good = [i for i, kind in kinds.items() if kind == "good"]
     if not good:  # no prose to stand by: the page is left as it is, for the curator to judge
         return [LineClass(line, kinds.get(i, "blank"), "header", True) for i, line in enumerate(lines)]
@@ -227,6 +240,15 @@ def classify(lines: list[str], model: Model | None = None,
             _drop_reason(found[index], region, index in listed, model)
         verdicts.append(LineClass(line, kinds.get(index, "blank"), region, not reason, reason))
     return verdicts
+
+
+@lru_cache(maxsize=4096)
+def plainly_prose(line: str, model: Model) -> bool:
+    """A long line holding a sentence and function words is good whatever else is in it: most lines
+    of an article, judged without computing every feature."""
+    return len(line) > model.debris_max_length and SENTENCE_END.search(line) is not None \
+        and model.function_words.search(line) is not None \
+        and (model.han_run.search(line) is not None or han_count(line) >= model.sentence_min_han)
 
 
 def _kind(found: Features, model: Model) -> str:
@@ -250,8 +272,9 @@ def _headlines(lines: list[str], kinds: dict[int, str], first: int, protected: f
     sharing most of its character pairs with the article (a headline repeats its words)."""
     above = [i for i in kinds if i < first and i not in protected]
     spared = {above[-1]} if above and _may_be_headline(lines[above[-1]], kinds[above[-1]], model) else set()
-    body = set(_pairs("".join(lines[first:first + model.headline_window])))
-    scores = {i: _overlap(lines[i], body) for i in above if kinds[i] == "short"}
+    candidates = [i for i in above if kinds[i] == "short"]
+    opening = "".join(lines[first:first + model.headline_window])[:HEADLINE_REACH]
+    scores = {i: _overlap(lines[i], opening) for i in candidates}
     best = max(scores, key=lambda i: (scores[i], -i), default=None)
     if best is not None and scores[best] >= model.headline_min_overlap:
         spared.add(best)
@@ -265,17 +288,14 @@ def _may_be_headline(line: str, kind: str, model: Model) -> bool:
     items = [item.strip() for item in model.separators.split(line)]
     if any(item.endswith(("：", ":")) for item in items):  # a table row: `发布单位：| …`
         return False
-    return len(items) > 1 and max(len(HAN_CHAR.findall(item)) for item in items) >= model.headline_min_han
+    return len(items) > 1 and max(han_count(item) for item in items) >= model.headline_min_han
 
 
-def _pairs(text: str) -> list[str]:
-    han = "".join(HAN_CHAR.findall(text))
-    return [han[i:i + 2] for i in range(len(han) - 1)]
-
-
-def _overlap(line: str, body: set[str]) -> float:
-    pairs = _pairs(line)
-    return sum(pair in body for pair in pairs) / len(pairs) if pairs else 0.0
+def _overlap(line: str, opening: str) -> float:
+    """The share of the line's pairs of Han characters found in the article's opening."""
+    han = "".join(HAN_CHAR.findall(line))
+    pairs = [han[i:i + 2] for i in range(len(han) - 1)]
+    return sum(pair in opening for pair in pairs) / len(pairs) if pairs else 0.0
 
 
 def _list_runs(lines: list[str], kinds: dict[int, str], spared: set[int], model: Model) -> set[int]:
@@ -298,9 +318,10 @@ def _list_runs(lines: list[str], kinds: dict[int, str], spared: set[int], model:
 
 def _short(line: str, kind: str, model: Model) -> bool:
     """Bad, or short: few Han characters and no sentence (`您好!今天是` is a greeting)."""
-    han = len(HAN_CHAR.findall(line))
-    return kind == "bad" or (kind == "short" and han < model.short_max_han
-                             and not (SENTENCE_END.search(line) and han >= model.sentence_min_han))
+    if kind != "short":
+        return kind == "bad"
+    han = han_count(line)
+    return han < model.short_max_han and not (SENTENCE_END.search(line) and han >= model.sentence_min_han)
 
 
 def _introduced(lines: list[str], run: list[int]) -> bool:
