@@ -30,7 +30,8 @@ SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")
 SPACE_ITEMS = re.compile(r"\s+")
-KEY_VALUE = re.compile(r"^[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
+SYMBOL = re.compile(r"[!-/:-@\[-`{-~]")  # ASCII punctuation: `! b2 x; k; N, s5 ]* L*` is a watermark
+KEY_VALUE = re.compile(r"^[•·●◆▪■]?\s*[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
 NAME_ITEM = re.compile(f"^[{HAN}]{{2,4}}$")
 SURNAMES_FILE = MODEL_FILE.with_name("surnames.txt")
 HEADLINE_REACH = 400  # characters of the article's opening a headline is compared with
@@ -53,6 +54,7 @@ class Model:
     item_max_length: int
     debris_max_length: int
     debris_max_han_share: float
+    debris_symbol_share: float
     key_value_max_label: int
     key_value_max_length: int
     note_min_han: int
@@ -64,6 +66,7 @@ class Model:
     headline_window: int
     headline_min_overlap: float
     headline_min_han: int
+    headline_max_above: int
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Features:
     key_end: int
     dated_item: bool
     dated: bool
+    symbols: int
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def _model(data: dict[str, Any]) -> Model:
         items_min=_count(data["spaced_items"], "min_items"),
         item_max_length=_count(data["spaced_items"], "max_item_length"),
         debris_max_length=_count(debris, "max_length"), debris_max_han_share=_share(debris, "max_han_share"),
+        debris_symbol_share=_share(debris, "symbol_share"),
         key_value_max_label=_count(key_value, "max_label"), key_value_max_length=_count(key_value, "max_length"),
         note_min_han=_count(note, "min_han"), note_quote_chars=_count(note, "quote_chars"),
         dated_item=re.compile(data["dated_item"]),
@@ -128,7 +133,8 @@ def _model(data: dict[str, Any]) -> Model:
         key_value_max_value_han=_count(key_value, "max_value_han"),
         headline_window=_count(data["headline"], "body_lines"),
         headline_min_overlap=_share(data["headline"], "min_overlap"),
-        headline_min_han=_count(data["headline"], "min_han"))
+        headline_min_han=_count(data["headline"], "min_han"),
+        headline_max_above=_count(data["headline"], "max_above"))
 
 
 def _surnames() -> frozenset[str]:
@@ -171,7 +177,8 @@ def features(line: str, model: Model) -> Features:
         value_han=han_count(line[key.end():]) if key else 0,
         key_end=len(line[:key.end()].rstrip()) if key else 0,
         dated_item=model.dated_item.match(line) is not None,
-        dated=DATE.search(line) is not None)
+        dated=DATE.search(line) is not None,
+        symbols=len(SYMBOL.findall(line)) if han * 2 < len(line) else 0)  # counted where it may matter
 
 
 def _spaced_items(line: str, model: Model) -> bool:
@@ -198,8 +205,8 @@ def bad_reason(found: Features, model: Model) -> str:
         return ""
     if found.separators >= model.separators_min:
         return "separators"
-    if found.length <= model.debris_max_length and found.han <= found.length * model.debris_max_han_share \
-            and not found.dated:
+    if found.han <= found.length * model.debris_max_han_share and not found.dated and (
+            found.length <= model.debris_max_length or found.symbols >= found.length * model.debris_symbol_share):
         return "debris"
     if found.spaced_items:
         return "spaced items"
@@ -268,11 +275,13 @@ def _drop_reason(found: Features, region: str, listed: bool, model: Model) -> st
 def _headlines(lines: list[str], kinds: dict[int, str], first: int, protected: frozenset[int] | set[int],
                model: Model) -> set[int]:
     """Header lines that are probably the headline, spared: the line right above the article
-    (`江口凯德：坚持党建引领…`), unless it is debris or a bare menu, and the short header line
+    (`江口凯德：坚持党建引领…`; protected lines such as the date may stand between, up to
+    `max_above` lines in all), unless it is debris or a bare menu, and the short header line
     sharing most of its character pairs with the article (a headline repeats its words)."""
-    above = [i for i in kinds if i < first and i not in protected]
-    spared = {above[-1]} if above and _may_be_headline(lines[above[-1]], kinds[above[-1]], model) else set()
-    candidates = [i for i in above if kinds[i] == "short"]
+    above = [i for i in kinds if i < first]
+    near = [i for i in above[-model.headline_max_above:] if i not in protected]  # a date line may stand between
+    spared = {near[-1]} if near and _may_be_headline(lines[near[-1]], kinds[near[-1]], model) else set()
+    candidates = [i for i in above if kinds[i] == "short" and i not in protected]
     opening = "".join(lines[first:first + model.headline_window])[:HEADLINE_REACH]
     scores = {i: _overlap(lines[i], opening) for i in candidates}
     best = max(scores, key=lambda i: (scores[i], -i), default=None)

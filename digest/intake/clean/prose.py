@@ -10,6 +10,7 @@ from digest.intake.clean import Cleaned
 from digest.intake.clean.boilerplate import protected_lines
 from digest.intake.clean.punctuation import normalize_punctuation
 from digest.intake.lines import MAX_ROUNDS, Model, classify, load_model, plainly_prose, prose_note
+from digest.intake.lines_guard import bookkeeping_lines, metadata_lines, title_lines
 
 BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -22,9 +23,11 @@ def drop_non_prose(text: str, rules: dict[str, Any]) -> Cleaned:
     if seen is None:  # nothing but prose: nothing to judge
         return Cleaned(text)
     guarded = [index in kept for index in range(len(seen))] if (kept := kept_by_rules(seen, rules)) else []
+    forced = bookkeeping_lines(seen, rules)
     for _ in range(MAX_ROUNDS):
         verdicts = classify(seen, model, {index for index, guard in enumerate(guarded) if guard})
-        dropped = {index for index, verdict in enumerate(verdicts) if not verdict.keep}
+        dropped = {index for index, verdict in enumerate(verdicts) if not verdict.keep} | forced
+        forced = set()
         if not dropped:
             break
         notes += [note for index in sorted(dropped) if (note := prose_note(seen[index], model))]
@@ -32,6 +35,7 @@ def drop_non_prose(text: str, rules: dict[str, Any]) -> Cleaned:
                                 for items in (lines, seen, guarded))
     text = BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
     return Cleaned(text, tuple(notes))
+
 
 
 def _as_punctuated(lines: list[str], model: Model) -> list[str] | None:
@@ -51,9 +55,10 @@ def _as_punctuated(lines: list[str], model: Model) -> list[str] | None:
 
 
 def kept_by_rules(lines: list[str], rules: dict[str, Any]) -> set[int]:
-    """The rule lists' metadata lines, and everything from a `参考文献` heading on (a reference
-    list is short lines of names and numbers, kept for the extractor)."""
-    protected = protected_lines(lines, rules)
+    """The rule lists' metadata lines, the lines the extractor reads facts from (dates, bylines,
+    addresses, the likely headlines: lines_guard.py), and everything from a `参考文献` heading on
+    (a reference list is short lines of names and numbers, kept for the extractor)."""
+    protected = protected_lines(lines, rules) | metadata_lines(lines) | title_lines(lines)
     headings = tuple(rules.get("labels", {}).get("references", ()))
     start = next((index for index, line in enumerate(lines) if line.strip().strip("[]【】：:") in headings),
                  len(lines))
