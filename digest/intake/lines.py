@@ -30,7 +30,7 @@ SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")
 SPACE_ITEMS = re.compile(r"\s+")
-SYMBOL = re.compile(r"[!-/:-@\[-`{-~]")  # ASCII punctuation: `! b2 x; k; N, s5 ]* L*` is a watermark
+SYMBOL = re.compile(r"[!-/:-@\[-`{-~，：；？！（）]")  # ASCII punctuation: `! b2 x; k; N, s5 ]* L*` is a watermark
 KEY_VALUE = re.compile(r"^[•·●◆▪■]?\s*[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
 NAME_ITEM = re.compile(f"^[{HAN}]{{2,4}}$")
 SURNAMES_FILE = MODEL_FILE.with_name("surnames.txt")
@@ -231,26 +231,45 @@ def classify(lines: list[str], model: Model | None = None,
     """A verdict for each line (blank lines are kept and ignored). `protected` indexes are
     always kept: the rule lists' decision (metadata labels, dates, DOI)."""
     model = model or load_model()
-    prose = {i for i, line in enumerate(lines) if plainly_prose(line, model)}
-    found = {i: features(line, model) for i, line in enumerate(lines) if line.strip() and i not in prose}
-    kinds = {i: "good" if i in prose else _kind(found[i], model) for i in sorted(prose | found.keys())}
-    good = [i for i, kind in kinds.items() if kind == "good"]
+    kinds, article, reasons = _judge(lines, model, protected, None)
+    first, last = article or (len(lines), len(lines))
+    return [LineClass(line, kinds.get(i, "good" if line.strip() else "blank"),
+                      "header" if i < first else "tail" if i > last else "body", i not in reasons, reasons.get(i, ""))
+            for i, line in enumerate(lines)]
+
+
+def drop_reasons(lines: list[str], model: Model, protected: frozenset[int] | set[int] = frozenset(),
+                 prose: set[int] | None = None) -> dict[int, str]:
+    """The lines to drop and why, by index: what `classify` finds, without a verdict per line
+    (the cleaning stage needs only these). `prose`: the plainly_prose lines, when known."""
+    return _judge(lines, model, protected, prose)[2]
+
+
+def _judge(lines: list[str], model: Model, protected: frozenset[int] | set[int],
+           prose: set[int] | None) -> tuple[dict[int, str], tuple[int, int] | None, dict[int, str]]:
+    """The kinds of the lines not plainly prose, where the article runs (its first and last good
+    line; None without prose, when nothing is judged) and the reasons of the lines to drop."""
+    if prose is None:
+        prose = {i for i, line in enumerate(lines) if plainly_prose(line, model)}
+    found = {i: features(line, model) for i, line in enumerate(lines) if i not in prose and line.strip()}
+    kinds = {i: _kind(feature, model) for i, feature in found.items()}
+    good = [*prose, *(i for i, kind in kinds.items() if kind == "good")]
     if not good:  # no prose to stand by: the page is left as it is, for the curator to judge
-        return [LineClass(line, kinds.get(i, "blank"), "header", True) for i, line in enumerate(lines)]
-    first, last = good[0], good[-1]
-    spared = set(protected) | _headlines(lines, kinds, first, protected, model)
-    listed = _list_runs(lines, kinds, spared, model)
-    verdicts = []
-    for index, line in enumerate(lines):
+        return kinds, None, {}
+    first, last = min(good), max(good)
+    dated = {i: feature.dated for i, feature in found.items()}
+    spared = set(protected) | _headlines(lines, kinds, dated, first, protected, model)
+    listed = _list_runs(lines, kinds, found, spared, (first, last), model)
+    reasons = {}
+    for index, feature in found.items():
         region = "header" if index < first else "tail" if index > last else "body"
-        reason = "" if index not in found or index in spared else \
-            _drop_reason(found[index], region, index in listed, model)
-        verdicts.append(LineClass(line, kinds.get(index, "blank"), region, not reason, reason))
-    return verdicts
+        reason = "" if index in spared else _drop_reason(feature, region, index in listed, model)
+        if reason:
+            reasons[index] = reason
+    return kinds, (first, last), reasons
 
 
-@lru_cache(maxsize=4096)
-def plainly_prose(line: str, model: Model) -> bool:
+def plainly_prose(line: str, model: Model) -> bool:  # cheaper than a cache lookup: not cached
     """A long line holding a sentence and function words is good whatever else is in it: most lines
     of an article, judged without computing every feature."""
     return len(line) > model.debris_max_length and SENTENCE_END.search(line) is not None \
@@ -272,15 +291,18 @@ def _drop_reason(found: Features, region: str, listed: bool, model: Model) -> st
     return reason or ("link list" if listed else outside_reason(found, region, model))
 
 
-def _headlines(lines: list[str], kinds: dict[int, str], first: int, protected: frozenset[int] | set[int],
-               model: Model) -> set[int]:
+def _headlines(lines: list[str], kinds: dict[int, str], dated: dict[int, bool], first: int,
+               protected: frozenset[int] | set[int], model: Model) -> set[int]:
     """Header lines that are probably the headline, spared: the line right above the article
-    (`江口凯德：坚持党建引领…`; protected lines such as the date may stand between, up to
-    `max_above` lines in all), unless it is debris or a bare menu, and the short header line
+    (`江口凯德：坚持党建引领…`; protected date lines may stand between, up to `max_above`
+    lines in all), unless it is debris or a bare menu, and the short header line
     sharing most of its character pairs with the article (a headline repeats its words)."""
     above = [i for i in kinds if i < first]
-    near = [i for i in above[-model.headline_max_above:] if i not in protected]  # a date line may stand between
-    spared = {near[-1]} if near and _may_be_headline(lines[near[-1]], kinds[near[-1]], model) else set()
+    at = len(above) - 1  # the line right above the article, or above the protected date lines there
+    while at > 0 and above[at] in protected and dated[above[at]] and len(above) - at < model.headline_max_above:
+        at -= 1
+    near = above[at] if above and above[at] not in protected else None
+    spared = {near} if near is not None and _may_be_headline(lines[near], kinds[near], model) else set()
     candidates = [i for i in above if kinds[i] == "short" and i not in protected]
     opening = "".join(lines[first:first + model.headline_window])[:HEADLINE_REACH]
     scores = {i: _overlap(lines[i], opening) for i in candidates}
@@ -307,16 +329,19 @@ def _overlap(line: str, opening: str) -> float:
     return sum(pair in opening for pair in pairs) / len(pairs) if pairs else 0.0
 
 
-def _list_runs(lines: list[str], kinds: dict[int, str], spared: set[int], model: Model) -> set[int]:
-    """Short and bad lines in runs of `list_run` short ones or more (blank and spared lines do not
-    break a run): a menu or a list of other articles. A run introduced by a line ending in a
-    colon (`组织架构：`) is the article's own list."""
+def _list_runs(lines: list[str], kinds: dict[int, str], found: dict[int, Features], spared: set[int],
+               article: tuple[int, int], model: Model) -> set[int]:
+    """Short and bad lines above or below the article in runs of `list_run` short ones or more
+    (blank and spared lines do not break a run): a menu or a list of other articles. A run
+    introduced by a line ending in a colon (`组织架构：`) is the article's own list."""
+    first, last = article
     listed: set[int] = set()
     run: list[int] = []
-    for index in [*sorted(kinds), len(lines)]:
+    outside = [i for i in kinds if i < first] + [-1] + [i for i in kinds if i > last] + [-1]  # -1 ends a run
+    for index in outside:
         if index in spared:
             continue
-        if index < len(lines) and _short(lines[index], kinds[index], model):
+        if index >= 0 and _short(found.get(index), kinds[index], model):
             run.append(index)
             continue
         if sum(kinds[i] == "short" for i in run) >= model.list_run and not _introduced(lines, run):
@@ -325,12 +350,11 @@ def _list_runs(lines: list[str], kinds: dict[int, str], spared: set[int], model:
     return listed
 
 
-def _short(line: str, kind: str, model: Model) -> bool:
+def _short(found: Features | None, kind: str, model: Model) -> bool:
     """Bad, or short: few Han characters and no sentence (`您好!今天是` is a greeting)."""
-    if kind != "short":
+    if kind != "short" or found is None:
         return kind == "bad"
-    han = han_count(line)
-    return han < model.short_max_han and not (SENTENCE_END.search(line) and han >= model.sentence_min_han)
+    return found.han < model.short_max_han and not (found.sentence_end and found.han >= model.sentence_min_han)
 
 
 def _introduced(lines: list[str], run: list[int]) -> bool:
@@ -339,12 +363,14 @@ def _introduced(lines: list[str], run: list[int]) -> bool:
     return colons == run[:1]
 
 
-def prose_note(line: str, model: Model | None = None) -> str | None:
-    """`删除了疑似正文的一行：“…”` for a dropped line that looked like prose, else None."""
+def prose_note(line: str, model: Model | None = None, shown: str | None = None) -> str | None:
+    """`删除了疑似正文的一行：“…”` for a dropped line that looked like prose, else None; `shown`
+    is the line as the page has it, when it was judged in another form."""
     model = model or load_model()
     found = features(line, model)
     if found.han < model.note_min_han or not CLAUSE_MARK.search(line) \
             or found.function_share < model.good_min_function_share:
         return None
-    quote = line if len(line) <= model.note_quote_chars else line[:model.note_quote_chars] + "…"
+    shown = shown or line
+    quote = shown if len(shown) <= model.note_quote_chars else shown[:model.note_quote_chars] + "…"
     return f"删除了疑似正文的一行：“{quote}”"

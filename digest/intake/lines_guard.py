@@ -47,8 +47,16 @@ def title_lines(lines: list[str]) -> set[int]:
 
 def bookkeeping_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
     """`基金项目：国家社会科学基金…。`: a journal's bookkeeping line, kept nowhere."""
-    label = _ignored_label(tuple(rules.get("labels", {}).get("ignored", ())))
-    return {index for index, line in enumerate(lines) if line and label.match(line)}
+    words = tuple(rules.get("labels", {}).get("ignored", ()))
+    starts = _label_starts(words)
+    label = _ignored_label(words)
+    return {index for index, line in enumerate(lines) if line.startswith(starts) and label.match(line)}
+
+
+@lru_cache(maxsize=4)
+def _label_starts(words: tuple[str, ...]) -> tuple[str, ...]:
+    """How such a line starts (`基金项目`, `[基金项目`): a str.startswith test finds the few candidates."""
+    return tuple(bracket + word for word in words for bracket in ("", "[", "【", "〔", "(", "（"))
 
 
 @lru_cache(maxsize=4)
