@@ -4,7 +4,8 @@ bookkeeping lines that go whatever they look like: the second layer over the det
 A line carrying a fact is never dropped by the detector: a date in any form, a byline (a role
 word such as 记者 or 供稿人, or a line of names), the page's own address, and the header lines
 the extractor would score as the title (facts.py: the best candidate, a close runner-up, and the
-headline's repeats, which are part of its score). Journal bookkeeping lines (`基金项目：…`,
+headline's repeats, which are part of its score). A headline repeated after the article began
+goes, and so do journal bookkeeping lines (`基金项目：…`,
 labels listed under rules.labels.ignored) go even when too long for the extractor to consume.
 """
 
@@ -15,11 +16,12 @@ from functools import lru_cache
 from typing import Any
 
 from digest.intake.bylines import byline_rules
-from digest.intake.facts import DATE_RE, choose_title, is_body_text, names_line, tidy_title
-from digest.intake.lines import SENTENCE_END, load_model
+from digest.intake.facts import DATE_RE, choose_title, is_body_text, looks_like_title, names_line, tidy_title
+from digest.intake.lines import SENTENCE_END, han_count, load_model
 
 URL = re.compile(r"https?://")
 BYLINE_MAX = 60  # a byline longer than this is a sentence naming a reporter
+HEADLINE_MIN_HAN = 8  # a shorter line may well be a column name repeated on purpose
 
 
 def metadata_lines(lines: list[str]) -> set[int]:
@@ -45,6 +47,16 @@ def title_lines(lines: list[str]) -> set[int]:
     return {present[i] for i in chosen | repeats}
 
 
+def repeated_headlines(lines: list[str], prose: set[int]) -> set[int]:
+    """A headline line of the header found again once the article has begun (`标题？|栏目` among
+    the paragraphs): a scraper's repeat; the header's copy stays for the extractor."""
+    start = min(prose, default=len(lines))
+    heads = {line for line in lines[:start] if looks_like_title(line) and han_count(line) >= HEADLINE_MIN_HAN}
+    if not heads:
+        return set()
+    return {index for index in range(start + 1, len(lines)) if lines[index] in heads}
+
+
 def bookkeeping_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
     """`基金项目：国家社会科学基金…。`: a journal's bookkeeping line, kept nowhere."""
     words = tuple(rules.get("labels", {}).get("ignored", ()))
@@ -62,4 +74,4 @@ def _label_starts(words: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=4)
 def _ignored_label(words: tuple[str, ...]) -> re.Pattern[str]:
     names = "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"^[\[【〔(（]?\s*(?:{names})\s*[\]】〕)）]?\s*[:：]")
+    return re.compile(rf"^(?:[\[【〔(（]\s*(?:{names})\s*[\]】〕)）]|(?:{names})\s*[:：])")  # `[中图分类号]？D267`, `基金项目：`

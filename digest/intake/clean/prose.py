@@ -10,7 +10,7 @@ from digest.intake.clean import Cleaned
 from digest.intake.clean.boilerplate import protected_lines
 from digest.intake.clean.punctuation import DOUBLED_MARK, FULL_WIDTH, QUOTES, TO_FULL_WIDTH
 from digest.intake.lines import MAX_ROUNDS, Model, drop_reasons, load_model, plainly_prose, prose_note
-from digest.intake.lines_guard import bookkeeping_lines, metadata_lines, title_lines
+from digest.intake.lines_guard import bookkeeping_lines, metadata_lines, repeated_headlines, title_lines
 
 BLANK_LINES = re.compile(r"\n{3,}")
 SPACE_BESIDE_MARK = re.compile(f" +(?=[{FULL_WIDTH}{QUOTES}])|(?<=[{FULL_WIDTH}{QUOTES}]) +")
@@ -23,7 +23,7 @@ def drop_non_prose(text: str, rules: dict[str, Any]) -> Cleaned:
     seen, prose = _canonical(lines, model)
     if not seen:  # nothing but prose: nothing to judge
         return Cleaned(text)
-    forced = bookkeeping_lines(seen, rules)
+    forced = bookkeeping_lines(seen, rules) | repeated_headlines(seen, prose)
     if not forced and not _unguarded_drops(seen, rules, model, prose):
         return Cleaned(text)  # the page as it stands: the guards of the whole page need not be looked for
     guarded = [index in kept for index in range(len(seen))] if (kept := kept_by_rules(seen, rules)) else []
