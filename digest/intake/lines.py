@@ -331,13 +331,15 @@ def _overlap(line: str, opening: str) -> float:
 
 def _list_runs(lines: list[str], kinds: dict[int, str], found: dict[int, Features], spared: set[int],
                article: tuple[int, int], model: Model) -> set[int]:
-    """Short and bad lines above or below the article in runs of `list_run` short ones or more
-    (blank and spared lines do not break a run): a menu or a list of other articles. A run
-    introduced by a line ending in a colon (`组织架构：`) is the article's own list."""
-    first, last = article
+    """Short and bad lines above the article in runs of `list_run` short ones or more (blank and
+    spared lines do not break a run): a menu or a list of other articles. Below the article a
+    run of short lines is as often its own ending (a list, a poem, closing credits): the rule
+    lists' tail markers (相关阅读 …) and the dated list items find the lists of other articles
+    there. A run introduced by a line ending in a colon (`组织架构：`) is the article's own list."""
+    first, _ = article
     listed: set[int] = set()
     run: list[int] = []
-    outside = [i for i in kinds if i < first] + [-1] + [i for i in kinds if i > last] + [-1]  # -1 ends a run
+    outside = [i for i in kinds if i < first] + [-1]  # -1 ends the run
     for index in outside:
         if index in spared:
             continue
