@@ -159,3 +159,20 @@ def test_short_lines_starting_with_a_label_word_stay_text(line):
 def test_repeated_headline_without_its_column_is_dropped():
     found = run("【基层一线】小村庄的大变化", "小村庄的大变化", BODY)
     assert (found.meta.title, found.meta.tags, found.paragraphs) == ("小村庄的大变化", ["基层一线"], [BODY])
+
+
+def test_labelled_publication_date_is_not_replaced_by_a_later_date_line():
+    """A government header: the date labelled 发布日期 is the article's, not the 成文日期 line under
+    the title (real shape: tests/realworld/ dev part, government document pages)."""
+    found = run("发布机构：永川区来苏镇 成文日期：2021-03-11 发布日期：2021-03-15",
+                "关于印发《来苏镇村民委员会换届选举工作方案》的通知", "成文日期：2021-03-11", BODY)
+    assert found.meta.date == dt.date(2021, 3, 15)
+
+
+def test_a_lede_opening_with_a_dateline_is_not_a_flattened_title():
+    """`中国网/中国发展门户网讯 民族要复兴，…`: the outlet's dateline opens the lede; it stays there
+    and names the source, it is not a headline run into the text."""
+    found = run("中国网/中国发展门户网讯 民族要复兴，乡村必振兴。" + BODY, BODY)
+    assert found.meta.source == "中国网"
+    assert found.meta.title != "中国网/中国发展门户网讯"
+    assert any(note.startswith("标题") for note in found.meta.review)

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import byline_rules, has_role, is_role, take_other_bylines, without_dateline
+from digest.intake.bylines import LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
                                  affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
@@ -246,7 +246,9 @@ def _repeats_title(paragraph: str, title: str) -> bool:
 def take_flattened_title(found: Extracted) -> None:
     """No header line: a headline run into the first paragraph is split off, else the first
     clause stands in."""
-    flat = flattened_title(found.paragraphs[0]) if found.paragraphs else None
+    # a dateline (`中国网/中国发展门户网讯 …`) opens a lede, not a headline run into it
+    opens_lede = bool(found.paragraphs) and LEDE_OUTLET_RE.match(found.paragraphs[0]) is not None
+    flat = flattened_title(found.paragraphs[0]) if found.paragraphs and not opens_lede else None
     if flat is None:
         found.meta.title = guess_title(found.paragraphs)
         return

@@ -337,8 +337,10 @@ def render_seed(data: bytes, seed: Path, config: Config) -> tuple[FrontMatter, s
     decoded = decode_seed(data, seed)
     cleaned = clean_text(decoded.text, config.rules, config["script"])
     found = extract(cleaned.text, config.rules)
-    if not found.paragraphs:
-        raise DigestError("no article text left after cleaning", seed)
+    if not found.paragraphs:  # a page cut after its lede (paywall): kept as a draft, never dropped
+        found.paragraphs = [found.meta.summary or found.meta.title]
+        found.meta.draft = True
+        found.meta.review.append("正文：清洗后只剩标题或导语（原文可能被付费墙或截断），已存为草稿，请核对原文")
     meta = found.meta
     meta.seed, meta.seed_sha256 = seed.name, hashlib.sha256(data).hexdigest()
     meta.review = [to_target_script(note, config["script"]) for note in (*meta.review, *decoded.findings, *cleaned.findings)]

@@ -2,7 +2,8 @@
 
 Order matters: bytes and encodings first, then annotations, then markup, then script,
 then lost spaces (before lines are judged: `首页?要闻` is a navigation line once it reads
-`首页 要闻`), then whole lines (boilerplate), then paragraphs, then punctuation.
+`首页 要闻`), then whole lines (boilerplate by rule, then what is not article text by the
+main-text detector), then paragraphs, then punctuation.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     from digest.intake.clean.markup import strip_html_tags
     from digest.intake.clean.mojibake import repair_gbk_mojibake
     from digest.intake.clean.pinyin import strip_pinyin_annotations
+    from digest.intake.clean.prose import drop_non_prose
     from digest.intake.clean.punctuation import normalize_punctuation, restore_lost_spaces
     from digest.script import fix_phrases, to_target_script
     from digest.intake.clean.structure import join_broken_paragraphs
@@ -45,6 +47,7 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
         partial(restore_lost_spaces, question_words=tuple(rules["question_words"])),  # 习近平?总书记
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
+        partial(drop_non_prose, rules=rules),          # what the main-text detector finds is not text
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
         normalize_punctuation,                         # , -> ，  inside Chinese only
         find_repeated_clauses,                         # reports, never changes

@@ -25,7 +25,7 @@ def drop_boilerplate(text: str, rules: dict[str, Any]) -> str:
     # spared again when the cleaned text is cleaned once more.
     seen = normalize_punctuation("\n".join(lines)).split("\n")
     tests = {key: _matcher(tuple(value)) for key, value in rules.items() if key.endswith("_patterns")}
-    kept = _kept_lines(seen, rules)
+    kept = protected_lines(seen, rules)
     kind = _line_kind(tuple(rules.get("nav_line_patterns", ())), tuple(rules.get("drop_line_patterns", ())))
     dropped = (_dropped_lines(seen, kept, tests, kind) | _tail_lines(seen, kept, tests)) - kept
     text = "\n".join(line for index, line in enumerate(lines) if index not in dropped)
@@ -34,10 +34,11 @@ def drop_boilerplate(text: str, rules: dict[str, Any]) -> str:
 
 def _strip_fragments(text: str, patterns: tuple[re.Pattern[str], ...]) -> list[str]:
     """The lines without inline fragments; a line left empty goes: `正文(剩余8000字)` -> `正文`."""
+    # Each pattern alone finds its first character fast; joined they are tried at every position.
+    if not any(pattern.search(text) for pattern in patterns):
+        return text.split("\n")
     joined = _joined([p for p in patterns if _joinable(p)])
     fragments = [p for p in (joined, *[p for p in patterns if not _joinable(p)]) if p]
-    if not any(fragment.search(text) for fragment in fragments):
-        return text.split("\n")
     lines = []
     for line in text.split("\n"):
         stripped = _strip_line(line, fragments)
@@ -55,7 +56,7 @@ def _strip_line(line: str, fragments: list[re.Pattern[str]]) -> str:
     return stripped if stripped == line else " ".join(stripped.split())
 
 
-def _kept_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
+def protected_lines(lines: list[str], rules: dict[str, Any]) -> set[int]:
     """Metadata lines no rule may drop: `[责任编辑:赵光菊]`, `DOI:10.1/x`, dates."""
     labels = tuple(label for names in rules.get("labels", {}).values() for label in names)
     keep = _matcher((_label_line(labels), *rules.get("keep_line_patterns", ())))
