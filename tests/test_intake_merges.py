@@ -94,16 +94,19 @@ def test_restoring_a_merged_repost_removes_its_note_from_an_edited_article(tmp_p
 
 def test_real_reposts_are_merged_and_no_other_real_page_is(tmp_path, capsys):
     """The 149 real pages: rw094 (金羊网) reposts rw092's story with a few sentences of its own,
-    rw064 (81.cn) is rw062's text under the same source; every other page is a story of its own."""
+    rw064 (81.cn) is rw062's text under the same source, rw044 is the same forum thread as rw020
+    (tid 4025259) on a mirror forum, which once its anti-copy watermark lines are dropped is the
+    same text; every other page is a story of its own."""
     project = make_project(tmp_path / "p", REAL_PAGES)
     assert cli(project, capsys, "ingest")[0] == 0
     entries = record(project)
     assert {seed: entry["decision"] for seed, entry in entries.items() if entry["decision"] != "ingested"} == {
-        "rw064.txt": "duplicate", "rw094.txt": "merged"}
+        "rw044.txt": "duplicate", "rw064.txt": "duplicate", "rw094.txt": "merged"}
+    assert entries["rw044.txt"]["article"] == entries["rw020.txt"]["article"]
     assert entries["rw064.txt"]["article"] == entries["rw062.txt"]["article"]
     assert entries["rw094.txt"]["article"] == entries["rw092.txt"]["article"]
     assert entries["rw094.txt"]["published"]["source"] == "金羊网"
-    assert len(articles(project)) == len(REAL_PAGES) - 2
+    assert len(articles(project)) == len(REAL_PAGES) - 3
 
 
 # ------------------------------------------------------------------ the index, against a brute-force oracle

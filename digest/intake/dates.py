@@ -27,6 +27,7 @@ WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五�
 def date_rules() -> dict[str, Any]:
     rules = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))["date"]
     rules["upload_re"] = re.compile(rules["upload_words"])
+    rules["other_label_re"] = re.compile(rules["other_label"])
     return rules
 
 
@@ -55,12 +56,20 @@ def take_date(found: Extracted, labels: Any = None) -> None:
         if date is None or WEEKDAY_RE.search(paragraph):
             del found.paragraphs[index]
             return take_date(found, labels)
-        add_date(found, "upload" if date_rules()["upload_re"].search(paragraph) else "header", date)
+        add_date(found, _header_kind(paragraph, match), date)
         rest = _names_after_date(paragraph[match.end():])
         found.meta.authors += [a for a in rest if a not in found.meta.authors]
         del found.paragraphs[index]
         return
     _take_header_date(found)
+
+
+def _header_kind(paragraph: str, match: re.Match[str]) -> str:
+    """A date line under the headline, unless it is an upload stamp or labelled as another day."""
+    rules = date_rules()
+    if rules["upload_re"].search(paragraph):
+        return "upload"
+    return "other_label" if rules["other_label_re"].search(paragraph, 0, match.start()) else "header"
 
 
 def _take_header_date(found: Extracted) -> None:
