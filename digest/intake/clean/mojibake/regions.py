@@ -1,0 +1,170 @@
+"""Finding the out-of-step runs: from a marker (`?` or U+FFFD) to a character that is back in step.
+
+A run's characters are re-encoded to the bytes they stand for; the bytes lost at the marker
+become guesses, narrowed by a pinyin fragment (`?jié)`) when the annotator left one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from digest.intake.clean.mojibake.fluency import is_plausible
+from digest.intake.clean.mojibake.gbk import LEADS, ByteSpec, decode_pair, gbk_pair_bytes, readings, run_bytes
+from digest.intake.clean.mojibake.weights import (CONTEXT, GUESSED_BYTE, MARGIN, MAX_RESYNCS, MAX_RUN, TONED,
+                                                  UNSUSPECTED_MARGIN, WINDOW)
+
+_SYLLABLE = f"[a-zü]{{0,5}}[{TONED}][a-zü]{{0,5}}"
+MARKER = re.compile("[?\ufffd]")
+_RESYNC = re.compile(r"[\x40-\x7e]")
+_FRAGMENT = re.compile(rf"([a-zü{TONED}]{{1,7}})\)")
+_ANNOTATION = re.compile(rf"\(({_SYLLABLE})\)")  # toned: `(de)` could be anything
+
+
+@dataclass(frozen=True)
+class Region:
+    """One way to read a marker and what follows it as an out-of-step run."""
+
+    start: int                    # index of the marker
+    end: int                      # index just past the resync character
+    template: tuple[ByteSpec, ...]  # the original bytes; tuples are guesses for lost ones
+    prior: float
+    evident: bool                 # a pinyin fragment proves this is mojibake
+    needed: float                 # what a repair must gain over the text as it stands
+    traditional: bool             # the page's script, which guessed characters should match
+    reading: Optional[str]        # annotation right after the resync character
+
+
+def regions_at(text: str, start: int, before: str, traditional: Callable[[], bool]) -> list[Region]:
+    """Readings of the text after a marker as an out-of-step run, one per resync point."""
+    pre = gbk_pair_bytes(before) if before else None
+    if pre is None or not _RESYNC.search(text, start + 1, start + 2 + MAX_RUN):
+        return []
+    position, lost = _lost_lead(text, _after_marker(text, start), pre[1])
+    run = _Run()
+    found: list[Region] = []
+    while position < len(text) and position - start <= MAX_RUN and len(found) < MAX_RESYNCS:
+        annotation = _ANNOTATION.match(text, position) if run.body else None
+        if annotation:  # the annotator's note on a misread pair: not part of the bytes
+            run.annotated = True
+            position = annotation.end()
+            continue
+        char = text[position]
+        if "\x40" <= char <= "\x7e":
+            region = _region(text, start, position, lost, run, traditional)
+            if region is not None:
+                found.append(region)
+        if not run.take(char):
+            break
+        position += 1
+    return found
+
+
+@dataclass
+class _Run:
+    """The bytes an out-of-step run stands for, and how suspicious it looks."""
+
+    body: bytearray = field(default_factory=bytearray)
+    characters: str = ""          # the non-ASCII ones
+    first_is_ascii: Optional[bool] = None
+    annotated: bool = False
+
+    def take(self, char: str) -> bool:
+        """Add a character; False if it cannot be part of a run."""
+        encoded = run_bytes(char)
+        if encoded is None:
+            return False
+        if self.first_is_ascii is None:
+            self.first_is_ascii = char.isascii()
+        if not char.isascii():
+            self.characters += char
+        self.body += encoded
+        return True
+
+    @property
+    def suspicious(self) -> bool:
+        """Rare characters and symbols where words should be: what misread pairs look like."""
+        garbage = sum(not is_plausible(char) for char in self.characters)
+        return self.annotated or garbage >= max(1, len(self.characters) / 4)
+
+
+def _after_marker(text: str, start: int) -> int:
+    """Where the run starts: a decoder that writes U+FFFD keeps the `(` the lost byte took."""
+    if text[start] == "\ufffd" and text.startswith("(", start + 1):
+        return start + 2
+    return start + 1
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """The lead byte behind the marker, when a pinyin fragment after it names candidates."""
+
+    leads: tuple[int, ...] = ()
+    proven: bool = False  # a toned reading: nothing but mojibake leaves `?jié)` behind
+
+
+def _lost_lead(text: str, position: int, trail: int) -> tuple[int, _Lost]:
+    """Where the run starts, and the lead bytes a `jié)` fragment there allows.
+
+    The annotator read (previous trail byte, lost lead byte) as one character and wrote
+    its reading, so the reading narrows the lost byte down to a few values.
+    """
+    fragment = _FRAGMENT.match(text, position)
+    if fragment is None:
+        return position, _Lost()
+    reading = fragment.group(1)
+    leads = tuple(lead for lead in LEADS if reading in readings(decode_pair(trail, lead)))
+    if not leads:
+        return position, _Lost()
+    return fragment.end(), _Lost(leads, proven=any(char in TONED for char in reading))
+
+
+def _head(leads: tuple[int, ...], first_is_ascii: Optional[bool]) -> tuple[ByteSpec, ...]:
+    """The lost bytes in front of the run, as guesses."""
+    if leads:
+        return (leads,)
+    if first_is_ascii:  # `?;`: the marker is a lone byte before a normalised A3 xx pair
+        return (LEADS,)
+    # `?鶎`: the A3 xx pair after the marker went missing, normalised and then lost,
+    # or dropped as undecodable
+    return (LEADS, 0xA3, LEADS)
+
+
+def _region(
+    text: str, start: int, resync: int, lost: _Lost, run: _Run, traditional: Callable[[], bool]
+) -> Optional[Region]:
+    """The run up to a resync character as a region, if it could be mojibake at all."""
+    leads = lost.leads
+    head = _head(leads, run.first_is_ascii)
+    suspicious = run.suspicious
+    # a longer all-ASCII run (`?Python`) is English, not misread pairs (`?kS著`)
+    if not (leads or suspicious or not run.characters and len(run.body) <= 4):
+        return None
+    reading = _ANNOTATION.match(text, resync + 1)
+    guesses = sum(1 for spec in head if isinstance(spec, tuple))
+    prior = math.log(1 / len(leads)) if leads else guesses * GUESSED_BYTE
+    return Region(
+        start=start,
+        end=resync + 1,
+        template=(*head, *run.body, ord(text[resync])),
+        prior=prior,
+        evident=lost.proven or run.annotated,
+        needed=MARGIN if suspicious or leads else UNSUSPECTED_MARGIN,
+        traditional=traditional(),
+        reading=reading.group(1) if reading else None,
+    )
+
+
+def right_context(text: str, end: int) -> str:
+    """A few characters after the region, without the annotation of its last character."""
+    annotation = _ANNOTATION.match(text, end)
+    if annotation:
+        end = annotation.end()
+    return without_annotations(text[end:end + CONTEXT])[:WINDOW]
+
+
+def without_annotations(text: str) -> str:
+    """The text without its toned pinyin annotations."""
+    return _ANNOTATION.sub("", text)
