@@ -124,6 +124,53 @@ def test_legit_question_marks_before_english_are_left_alone():
             assert repaired(text) == text
 
 
+# --- damage forms seen on real scraped pages ---------------------------------------------
+
+
+def test_marker_after_an_annotated_character():
+    # the annotation `(dāng)` is no byte of the page: the lost byte follows 當 itself
+    result = repair_gbk_mojibake("為當(dāng)?shù)亟?jīng)濟(jì)發(fā)展做出")
+    assert result.text == "為當(dāng)地經(jīng)濟(jì)發(fā)展做出"
+    assert len(result.findings) == 1
+
+
+def test_run_ended_by_a_second_marker_then_in_step():
+    result = repair_gbk_mojibake("的捍衛者?!皥远ㄐ判?、乘勢而上”陜西縣域")
+    assert result.text == "的捍衛者。“堅定信心、乘勢而上”陜西縣域"
+
+
+def test_end_marker_that_swallowed_an_annotations_parenthesis():
+    result = repair_gbk_mojibake("的作用[2]?;诖耍瑢?shí)施好高等教育對於")
+    assert "此，實(shí)施好" in result.text
+    assert not set("?;诖耍瑢") & set(result.text)
+    assert len(result.findings) == 1
+
+
+def test_end_marker_that_swallowed_a_tags_bracket():
+    result = repair_gbk_mojibake("其對當(dāng)?shù)鼐用竦奈τ卸啻螅?/p>\n據(jù)說")
+    assert result.text.startswith("其對當(dāng)地居民的")
+    assert result.text.endswith("有多大，</p>\n據(jù)說")
+    # `？！?` misread from `。”`: a short run, no sure reading; marked, never `。。。` or `常常。`
+    result = repair_gbk_mojibake("基础就实了?！?/p>\n")
+    assert result.text == f"基础就实了{LOST * 3}</p>\n"
+
+
+def test_two_markers_and_a_lone_letter_inside_han_text():
+    result = repair_gbk_mojibake("進(jìn)行調(diào)研??h領(lǐng)導(dǎo)馬善軍")
+    assert result.text == f"進(jìn)行調(diào)研{LOST}縣領(lǐng)導(dǎo)馬善軍"
+
+
+def test_in_step_marker_that_swallowed_an_entitys_ampersand():
+    result = repair_gbk_mojibake("的勞動場?hellip;…經過一個多小時")
+    assert result.text == f"的勞動場{LOST}&hellip;…經過一個多小時"
+    assert len(result.findings) == 1
+
+
+def test_a_run_stops_at_a_second_marker_and_keeps_the_text_after_it():
+    result = repair_gbk_mojibake("參加麥?zhǔn)?、秋收的勞動場地")
+    assert result.text in ("參加麥收、秋收的勞動場地", f"參加麥{LOST}、秋收的勞動場地")
+
+
 # --- corruption simulated on sentences of our own ---------------------------------------
 
 SENTENCES = [

@@ -9,8 +9,8 @@ from importlib import resources
 from typing import Optional
 
 from digest.intake.clean.mojibake.weights import (ASCII_COST, COMMON_PUNCT_COST, COMMON_PUNCTUATION,
-                                                  COMMON_WORD, FLUENT_CHAR, GARBAGE_CHAR, OFF_SCRIPT,
-                                                  PUNCT_COST, PUNCTUATION, TONED)
+                                                  COMMON_WORD, DOUBLED_MARK, FLUENT_CHAR, GARBAGE_CHAR, OFF_SCRIPT,
+                                                  PUNCT_COST, PUNCTUATION, SENTENCE_MARKS, TONED)
 from digest.script import converter
 
 
@@ -68,6 +68,8 @@ def segmentation(text: str) -> tuple[float, tuple[tuple[int, int], ...]]:
     back = [0] * (len(simple) + 1)
     for end in range(1, len(simple) + 1):
         best[end], back[end] = best[end - 1] + _char_cost(simple[end - 1], words), end - 1
+        if end > 1 and simple[end - 1] in SENTENCE_MARKS and simple[end - 2] in SENTENCE_MARKS:
+            best[end] += DOUBLED_MARK
         for begin in range(max(0, end - words.longest), end - 1):
             word = words.logp.get(simple[begin:end])
             if word is not None and best[begin] + word > best[end]:

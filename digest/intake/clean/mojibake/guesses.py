@@ -16,7 +16,7 @@ from digest.intake.clean.mojibake.fluency import (is_plausible, lexicon, off_scr
                                                   segmentation, simplified_text)
 from digest.intake.clean.mojibake.gbk import LEADS, ByteSpec, decode_pair, droppable_trails, options, readings
 from digest.intake.clean.mojibake.regions import Region, right_context
-from digest.intake.clean.mojibake.weights import (DROPPED_PAIR, GARBAGE_AVERAGE, LOST, MAX_DROPS, WINDOW,
+from digest.intake.clean.mojibake.weights import (CONFIDENT, DROPPED_PAIR, GARBAGE_AVERAGE, LOST, MAX_DROPS, WINDOW,
                                                   WRONG_READING)
 
 Guess = tuple[str, int]                 # a character and the lost byte it implies
@@ -50,8 +50,19 @@ class Repair:
 
 def best_repair(regions: list[Region], left: str, text: str) -> Optional[Repair]:
     """The highest-scoring repair over every reading of the marker's region."""
-    repairs = (_repair_region(region, left, right_context(text, region.end)) for region in regions)
-    return max((repair for repair in repairs if repair), key=_score, default=None)
+    repairs = sorted((repair for region in regions
+                      if (repair := _repair_region(region, left, right_context(text, region.end)))),
+                     key=_score, reverse=True)
+    if len(repairs) > 1 and _rival(repairs[0], repairs[1]):
+        return replace(repairs[0], margins=tuple((0.0,) * len(chosen) for chosen in repairs[0].chosen),
+                       ranked=tuple((*ranked, "".join(repairs[1].chosen)) for ranked in repairs[0].ranked))
+    return repairs[0] if repairs else None
+
+
+def _rival(best: Repair, second: Repair) -> bool:
+    """Another reading of the same marker, as likely and saying something else: neither is sure."""
+    return (best.score - second.score < CONFIDENT and best.region.end == second.region.end
+            and "".join(best.chosen) != "".join(second.chosen))
 
 
 def _score(repair: Repair) -> float:

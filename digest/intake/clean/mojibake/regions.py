@@ -13,14 +13,22 @@ from typing import Callable, Optional
 
 from digest.intake.clean.mojibake.fluency import is_plausible
 from digest.intake.clean.mojibake.gbk import LEADS, ByteSpec, decode_pair, gbk_pair_bytes, readings, run_bytes
-from digest.intake.clean.mojibake.weights import (CONTEXT, GUESSED_BYTE, MARGIN, MAX_RESYNCS, MAX_RUN, TONED,
+from digest.intake.clean.mojibake.weights import (CONTEXT, DROPPED_PAIR, GUESSED_BYTE, MARGIN, MAX_RESYNCS, MAX_RUN, TONED,
                                                   UNSUSPECTED_MARGIN, WINDOW)
 
 _SYLLABLE = f"[a-zü]{{0,5}}[{TONED}][a-zü]{{0,5}}"
-MARKER = re.compile("[?\ufffd]")
+MARKERS = "?\ufffd"
+MARKER = re.compile(f"[{MARKERS}]")
 _RESYNC = re.compile(r"[\x40-\x7e]")
 _FRAGMENT = re.compile(rf"([a-zü{TONED}]{{1,7}})\)")
 _ANNOTATION = re.compile(rf"\(({_SYLLABLE})\)")  # toned: `(de)` could be anything
+# What an end marker swallowed, told by what follows it: a tag's `<`, an entity's `&`, an
+# annotation's `(`. Each is an ASCII byte below 0x40, which no GBK pair can end with.
+SWALLOWED = (("<", re.compile(r"/?[A-Za-z][A-Za-z0-9]*[^<>\n]{0,200}>|!--")),
+              ("&", re.compile(r"#?[A-Za-z0-9]{2,8};")),
+              ("(", re.compile(rf"({_SYLLABLE})\)")))
+_ASCII_PUNCTUATION = frozenset("]),.;:!\"' ")
+_TRAIL_AT_LEAD = tuple(range(0x80, 0xFF))  # a trail byte where a lead was expected
 
 
 @dataclass(frozen=True)
@@ -35,14 +43,18 @@ class Region:
     needed: float                 # what a repair must gain over the text as it stands
     traditional: bool             # the page's script, which guessed characters should match
     reading: Optional[str]        # annotation right after the resync character
+    restored: str = ""            # the ASCII byte an end marker swallowed (`?/p>` lost its `<`)
 
 
 def regions_at(text: str, start: int, before: str, traditional: Callable[[], bool]) -> list[Region]:
     """Readings of the text after a marker as an out-of-step run, one per resync point."""
     pre = gbk_pair_bytes(before) if before else None
-    if pre is None or not _RESYNC.search(text, start + 1, start + 2 + MAX_RUN):
+    # after ASCII punctuation (`[2]?;鶎`) the run may start too, but no fragment can be read
+    if pre is None and not (before and before in _ASCII_PUNCTUATION):
         return []
-    position, lost = _lost_lead(text, _after_marker(text, start), pre[1])
+    if not _RESYNC.search(text, start + 1, start + 2 + MAX_RUN) and not MARKER.search(text, start + 2, start + 2 + MAX_RUN):
+        return []
+    position, lost = _lost_lead(text, _after_marker(text, start), pre[1] if pre else None)
     run = _Run()
     found: list[Region] = []
     while position < len(text) and position - start <= MAX_RUN and len(found) < MAX_RESYNCS:
@@ -56,6 +68,8 @@ def regions_at(text: str, start: int, before: str, traditional: Callable[[], boo
             region = _region(text, start, position, lost, run, traditional)
             if region is not None:
                 found.append(region)
+        elif char in MARKERS and (run.body or lost.leads):
+            found += _regions_to_marker(text, start, position, lost, run, traditional)
         if not run.take(char):
             break
         position += 1
@@ -70,6 +84,7 @@ class _Run:
     characters: str = ""          # the non-ASCII ones
     first_is_ascii: Optional[bool] = None
     annotated: bool = False
+    doubled: bool = False         # a `?` in the run: `??h` is two lost bytes, not a question
 
     def take(self, char: str) -> bool:
         """Add a character; False if it cannot be part of a run."""
@@ -80,6 +95,7 @@ class _Run:
             self.first_is_ascii = char.isascii()
         if not char.isascii():
             self.characters += char
+        self.doubled |= char == "?"
         self.body += encoded
         return True
 
@@ -87,7 +103,7 @@ class _Run:
     def suspicious(self) -> bool:
         """Rare characters and symbols where words should be: what misread pairs look like."""
         garbage = sum(not is_plausible(char) for char in self.characters)
-        return self.annotated or garbage >= max(1, len(self.characters) / 4)
+        return self.annotated or self.doubled or garbage >= max(1, len(self.characters) / 4)
 
 
 def _after_marker(text: str, start: int) -> int:
@@ -105,13 +121,13 @@ class _Lost:
     proven: bool = False  # a toned reading: nothing but mojibake leaves `?jié)` behind
 
 
-def _lost_lead(text: str, position: int, trail: int) -> tuple[int, _Lost]:
+def _lost_lead(text: str, position: int, trail: Optional[int]) -> tuple[int, _Lost]:
     """Where the run starts, and the lead bytes a `jié)` fragment there allows.
 
     The annotator read (previous trail byte, lost lead byte) as one character and wrote
     its reading, so the reading narrows the lost byte down to a few values.
     """
-    fragment = _FRAGMENT.match(text, position)
+    fragment = _FRAGMENT.match(text, position) if trail is not None else None
     if fragment is None:
         return position, _Lost()
     reading = fragment.group(1)
@@ -143,18 +159,56 @@ def _region(
     if not (leads or suspicious or not run.characters and len(run.body) <= 4):
         return None
     reading = _ANNOTATION.match(text, resync + 1)
-    guesses = sum(1 for spec in head if isinstance(spec, tuple))
-    prior = math.log(1 / len(leads)) if leads else guesses * GUESSED_BYTE
+    prior = _prior(leads, head)
     return Region(
         start=start,
         end=resync + 1,
         template=(*head, *run.body, ord(text[resync])),
         prior=prior,
-        evident=lost.proven or run.annotated,
+        evident=lost.proven or run.annotated or _lone_letter_after_markers(text, resync, run),
         needed=MARGIN if suspicious or leads else UNSUSPECTED_MARGIN,
         traditional=traditional(),
         reading=reading.group(1) if reading else None,
     )
+
+
+def _lone_letter_after_markers(text: str, resync: int, run: _Run) -> bool:
+    """`調研??h領導`: two markers and one Latin letter inside Han text is no question, it is
+    a lost byte, a misread `？` and a trail byte (`。縣` out of step)."""
+    return (run.doubled and not run.characters and text[resync].isalpha()
+            and "\u4e00" <= text[resync + 1:resync + 2] <= "\u9fff")
+
+
+def _regions_to_marker(
+    text: str, start: int, marker: int, lost: _Lost, run: _Run, traditional: Callable[[], bool]
+) -> list[Region]:
+    """The run ended by a second marker: the last trail byte met an ASCII byte below 0x40 (or
+    none) where a lead was expected, the decoder wrote one marker for both, and the text after
+    it is in step. `螅?/p>` is `？</p>`, `瑢?shí)` is `實(shí)`, `判?、` is `心、`."""
+    swallowed, reading = "", None
+    for ascii_byte, pattern in SWALLOWED:
+        follows = pattern.match(text, marker + 1)
+        if follows:
+            swallowed = ascii_byte
+            reading = follows.group(1) if ascii_byte == "(" else None
+            break
+    if not (lost.leads or run.suspicious or swallowed):  # `?/p>` is damage whatever came before
+        return []
+    heads = [(_head(lost.leads, run.first_is_ascii), 0.0)]
+    if not lost.leads and not run.first_is_ascii:  # `?！?/p>`: a lone lost byte before `！`,
+        heads = [(heads[0][0], DROPPED_PAIR), ((LEADS,), 0.0)]  # likelier than a lost pair
+    return [Region(start=start, end=marker + 1, template=(*head, *run.body, _TRAIL_AT_LEAD),
+                   prior=_prior(lost.leads, head) + GUESSED_BYTE + missing,
+                   evident=lost.proven or run.annotated or bool(swallowed),
+                   needed=MARGIN, traditional=traditional(), reading=reading, restored=swallowed)
+            for head, missing in heads]
+
+
+def _prior(leads: tuple[int, ...], head: tuple[ByteSpec, ...]) -> float:
+    """Log prior of the lost bytes in front of the run."""
+    if leads:
+        return math.log(1 / len(leads))
+    return GUESSED_BYTE * sum(1 for spec in head if isinstance(spec, tuple))
 
 
 def right_context(text: str, end: int) -> str:
@@ -162,6 +216,8 @@ def right_context(text: str, end: int) -> str:
     annotation = _ANNOTATION.match(text, end)
     if annotation:
         end = annotation.end()
+    elif text[end - 1:end] in MARKERS and (fragment := _FRAGMENT.match(text, end)):
+        end = fragment.end()  # the reading of the run's last character, its `(` swallowed
     return without_annotations(text[end:end + CONTEXT])[:WINDOW]
 
 

@@ -3,13 +3,14 @@ and tell the curator what was restored or marked □."""
 
 from __future__ import annotations
 
+import re
 from functools import cache, partial
 from typing import Callable, Optional
 
 from digest.intake.clean import Cleaned
 from digest.intake.clean.mojibake.fluency import is_traditional, plausibility
 from digest.intake.clean.mojibake.guesses import Repair, best_repair, reads_well
-from digest.intake.clean.mojibake.regions import MARKER, regions_at, right_context, without_annotations
+from digest.intake.clean.mojibake.regions import MARKER, SWALLOWED, regions_at, right_context, without_annotations
 from digest.intake.clean.mojibake.weights import CONFIDENT, CONTEXT, LOST, WINDOW
 
 
@@ -23,7 +24,23 @@ def repair_gbk_mojibake(text: str) -> Cleaned:
         if not notes:
             break
         findings.extend(notes)
-    return Cleaned(text, tuple(findings))
+    text, notes = _restore_swallowed(text)
+    return Cleaned(text, (*findings, *notes))
+
+
+def _restore_swallowed(text: str) -> tuple[str, list[str]]:
+    """A marker left in step before `/p>` or `hellip;` stands for a lost byte that swallowed the
+    `<` or `&`: give the markup back (the markup stage removes it) and mark the lost character."""
+    notes: list[str] = []
+
+    def restore(marker: re.Match[str]) -> str:
+        for ascii_byte, pattern in SWALLOWED[:2]:  # `<` and `&`, never an annotation's `(`
+            if pattern.match(text, marker.end()):
+                notes.append(f"乱码：“{_han_tail(text[:marker.start()], 4)}”之后有字无法还原，已用 {LOST} 标出")
+                return LOST + ascii_byte
+        return marker.group()
+
+    return MARKER.sub(restore, text), notes
 
 
 def _repair_pass(text: str) -> tuple[str, list[str]]:
@@ -37,7 +54,9 @@ def _repair_pass(text: str) -> tuple[str, list[str]]:
         start = marker.start()
         if start < done:
             continue
-        left = (repaired_tail + text[max(done, start - CONTEXT):start])[-CONTEXT:]
+        # an annotation (`當(dāng)?shù)`) is no byte of the page: the marker follows its character
+        before = without_annotations(text[max(done, start - 3 * CONTEXT):start])
+        left = (repaired_tail + before)[-CONTEXT:]
         fixed = _fix_region(text, start, left, traditional)
         if fixed is None:
             continue
@@ -87,6 +106,7 @@ def _render(repair: Repair, text: str, left: str) -> tuple[int, str, str]:
         for option, margins in zip(repair.chosen, repair.margins)
         for char, margin in zip(option, margins)
     )
+    replacement += repair.region.restored
     if LOST not in replacement:
         shown = _han_tail(left, 2) + replacement + right_context(text, repair.region.end)[:2]
         return repair.region.end, replacement, f"乱码修复：已还原为“{shown}”，请核对"

@@ -29,8 +29,10 @@ FLUENT_CHAR: float = _WEIGHTS["fluent_char"]
 PUNCT_COST: float = _WEIGHTS["punct_cost"]
 COMMON_PUNCT_COST: float = _WEIGHTS["common_punct_cost"]
 ASCII_COST: float = _WEIGHTS["ascii_cost"]
+DOUBLED_MARK: float = _WEIGHTS["doubled_mark"]
 
 LOST: str = _CHARS["lost"]
 TONED: str = _CHARS["toned"]
 COMMON_PUNCTUATION = frozenset(_CHARS["common_punctuation"])
 PUNCTUATION = frozenset(_CHARS["punctuation"])
+SENTENCE_MARKS = frozenset(_CHARS["sentence_marks"])
