@@ -13,6 +13,7 @@ from pypinyin import Style, pinyin
 
 from digest.intake.clean import Cleaned
 from digest.intake.clean.mojibake import LOST, repair_gbk_mojibake
+from digest.intake.clean.mojibake.lost import repair_lost_encoding
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -169,6 +170,32 @@ def test_in_step_marker_that_swallowed_an_entitys_ampersand():
 def test_a_run_stops_at_a_second_marker_and_keeps_the_text_after_it():
     result = repair_gbk_mojibake("參加麥?zhǔn)?、秋收的勞動場地")
     assert result.text in ("參加麥收、秋收的勞動場地", f"參加麥{LOST}、秋收的勞動場地")
+
+
+def test_utf8_read_as_cp1252_is_read_back():
+    assert repair_lost_encoding("党建工作ï¼šå\x9fºå±‚å…šç»„ç»‡").text == "党建工作：基层党组织"
+
+
+def test_utf8_read_as_cp1252_with_a_dropped_byte_marks_only_the_broken_character():
+    # 经 is E7 BB 8F; CP1252 has no 0x8F, so the page lost it
+    result = repair_lost_encoding("据报道ï¼Œä¸\xadå›½ç»æµŽ增长")
+    assert result.text == f"据报道，中国{LOST}济增长"
+    assert len(result.findings) == 1
+
+
+def test_bytes_gone_for_good_become_one_mark_with_a_note():
+    assert repair_lost_encoding("锟斤拷锟斤拷基层党建").text == f"{LOST}基层党建"
+    assert repair_lost_encoding("内容\ufffd\ufffd完").text == f"内容{LOST}完"
+    assert len(repair_lost_encoding("锟斤拷锟斤拷基层党建").findings) == 1
+
+
+def test_an_indent_the_page_could_not_encode_is_dropped():
+    assert repair_lost_encoding("座談。\n??? 縣委書記、縣人大").text == "座談。\n縣委書記、縣人大"
+
+
+@pytest.mark.parametrize("text", ["Café naïve über 中文", "你好?世界", "什麼??", "价格 ¥100，约 €12"])
+def test_other_encoding_repairs_leave_ordinary_text_alone(text: str):
+    assert repair_lost_encoding(text) == Cleaned(text)
 
 
 # --- corruption simulated on sentences of our own ---------------------------------------

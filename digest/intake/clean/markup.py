@@ -16,11 +16,24 @@ BREAKING_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|tr|table|section|arti
 # A tag starts with a Latin letter right after `<` or `</`, so `a < b` and `<<书名>>` are not tags.
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Markup a scraper cut in half: an entity that lost its `;` (`&nbsp`, `&#12288`) or its `&`
+# (`nbsp;` after Han text), a tag cut at the line's end (`<p style=...`), a closing tag that lost
+# its `<` (`/p>`), an attribute list (`style="..."`), a comment never closed, an empty or linked
+# Markdown image (`![]()`) with the table pipes around it.
+ENTITY_WITHOUT_SEMICOLON = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|nbsp|ensp|emsp|amp|lt|gt|quot)(?![0-9A-Za-z;])")
+ENTITY_WITHOUT_AMPERSAND = re.compile(r"(?<![&A-Za-z0-9])(?:nbsp|ensp|emsp|hellip|mdash|ndash|ldquo|rdquo|lsquo|rsquo|middot|quot|#[0-9]{4,5});")
+CUT_TAG = re.compile(r"</?(?:p|div|span|a|img|font|br|li|td|tr|table|strong|em|b|i|section)(?:\s[^<>\n]*)?$"
+                     r"|(?<![<A-Za-z0-9])/(?:p|div|span|a|font|li|td|tr|strong|em|b|i|section)>"
+                     r"|\s*\b(?:style|class|align|href|src|width|height|target|alt|face|color|size|valign)"
+                     r"\s*=\s*\"[^\"\n]*\"\s*/?>?"
+                     r"|<!--[^\n]*$", re.IGNORECASE | re.MULTILINE)
+MARKDOWN_IMAGE = re.compile(r"^[ |]*!\[[^\]\n]*\]\([^)\n]*\)[ |]*(?:\n|$)|!\[[^\]\n]*\]\([^)\n]*\)", re.MULTILINE)
+HALF_MARKUP = re.compile(r"nbsp|#\d|hellip|quot|/\w+>|<\w|=\"|<!--|!\[")
 
 
 def strip_html_tags(text: str) -> str:
     """Remove tags and decode entities: `<p>党建&amp;发展&nbsp;</p>` -> `党建&发展`."""
-    if "<" not in text and "&" not in text:
+    if "<" not in text and "&" not in text and not HALF_MARKUP.search(text):
         return text
     previous = None
     while text != previous:  # escaped markup (`&lt;p&gt;`) is markup once decoded
@@ -29,6 +42,8 @@ def strip_html_tags(text: str) -> str:
         text = BREAKING_TAG.sub("\n", text)
         text = TAG.sub("", text)
         text = ENTITY.sub(_decode_entity, text)
+    if HALF_MARKUP.search(text):  # what whole tags and entities left behind
+        text = _drop_half_markup(text)
     return normalize_whitespace(text)
 
 
@@ -38,3 +53,11 @@ def _decode_entity(entity: re.Match[str]) -> str:
     if name.startswith("#"):  # an invalid code point (`&#0;`) is dropped, not made U+FFFD
         return html.unescape(entity.group()).replace("\ufffd", "")
     return html5.get(name, entity.group())
+
+
+def _drop_half_markup(text: str) -> str:
+    """`&nbsp`, `&#12288` and `hellip;` decoded; cut tags, attribute lists and images dropped."""
+    text = ENTITY_WITHOUT_SEMICOLON.sub(lambda entity: html.unescape(entity.group() + ";"), text)
+    text = ENTITY_WITHOUT_AMPERSAND.sub(lambda entity: html.unescape("&" + entity.group()), text)
+    text = MARKDOWN_IMAGE.sub("", text)
+    return CUT_TAG.sub("", text)
