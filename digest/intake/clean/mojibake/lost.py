@@ -11,8 +11,7 @@ import re
 from digest.intake.clean import Cleaned
 from digest.intake.clean.mojibake.weights import LOST
 
-# A UTF-8 lead byte (0xC2-0xEF) read as Latin-1/CP1252, then a continuation byte read so:
-# the cheap test that lets clean text skip this stage.
+# A UTF-8 lead byte (0xC2-0xEF) read as Latin-1/CP1252, then continuation bytes read so.
 _CP1252_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc" \
                        "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_MOJIBAKE = re.compile(f"(?:[\u00c2-\u00ef][{_CP1252_CONTINUATION}]+)+")
@@ -20,12 +19,15 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 # Bytes gone for good: 锟斤拷 (EF BF BD EF BF BD read as GBK), and the marker itself.
 _GONE = re.compile("(?:锟斤拷|锟�|\ufffd)+")
 _LOST_INDENT = re.compile(r"^[?\ufffd]{2,}[ \u3000]*(?=[\u4e00-\u9fff“「（【《])", re.MULTILINE)
-_SUSPECT = re.compile(f"[\u00c2-\u00ef][{_CP1252_CONTINUATION}]|锟|\ufffd|^[?\ufffd]{{2}}", re.MULTILINE)
+# The cheap test that lets clean text skip the stage, one `in` per character (faster than a regex
+# on Chinese text). Chinese read as CP1252 starts with ã ä å æ ç or ï (bytes E3-E7, EF) in any run
+# longer than a few characters; è and é, also leads, are left out: inline pinyin is full of them.
+_SUSPECT = ("ä", "å", "ï", "æ", "ç", "ã", "锟", "\ufffd", "??")
 
 
 def repair_lost_encoding(text: str) -> Cleaned:
     """`据报道ï¼Œ中国` -> `据报道，中国`; `锟斤拷锟斤拷` -> `□` with a note; `??? 本报讯` -> `本报讯`."""
-    if not _SUSPECT.search(text):
+    if not any(suspect in text for suspect in _SUSPECT):
         return Cleaned(text)
     text = _LOST_INDENT.sub("", text)
     notes: list[str] = []

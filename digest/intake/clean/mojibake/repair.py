@@ -24,8 +24,10 @@ def repair_gbk_mojibake(text: str) -> Cleaned:
         if not notes:
             break
         findings.extend(notes)
-    text, notes = _restore_swallowed(text)
-    return Cleaned(text, (*findings, *notes))
+    if "?" in text or "\ufffd" in text:
+        text, notes = _restore_swallowed(text)
+        findings.extend(notes)
+    return Cleaned(text, tuple(findings))
 
 
 def _restore_swallowed(text: str) -> tuple[str, list[str]]:
@@ -106,20 +108,25 @@ def _render(repair: Repair, text: str, left: str) -> tuple[int, str, str]:
         for option, margins in zip(repair.chosen, repair.margins)
         for char, margin in zip(option, margins)
     )
-    replacement += repair.region.restored
+    restored = repair.region.restored  # markup or an annotation's `(`: given back, not shown
     if LOST not in replacement:
-        shown = _han_tail(left, 2) + replacement + right_context(text, repair.region.end)[:2]
-        return repair.region.end, replacement, f"乱码修复：已还原为“{shown}”，请核对"
+        shown = _han_tail(left, 2) + replacement + _han_head(right_context(text, repair.region.end), 2)
+        return repair.region.end, replacement + restored, f"乱码修复：已还原为“{shown}”，请核对"
     guesses = "；".join(dict.fromkeys(
         "/".join(ranked[:4])
         for ranked, margins in zip(repair.ranked, repair.margins)
         if min(margins) < CONFIDENT
     ))
-    shown = left[-1:] + replacement + right_context(text, repair.region.end)[:1]
+    shown = left[-1:] + replacement + _han_head(right_context(text, repair.region.end), 1)
     note = f"乱码：{LOST} 处有字无法还原（“{shown}”，可能是 {guesses}）"
-    return repair.region.end, replacement, note
+    return repair.region.end, replacement + restored, note
 
 
 def _han_tail(text: str, count: int) -> str:
     """The last `count` CJK characters: context for a note, without glosses or `?`."""
     return "".join(char for char in text[-4 * count:] if char >= "\u2e80")[-count:]
+
+
+def _han_head(text: str, count: int) -> str:
+    """The first `count` CJK characters: context for a note, without markup."""
+    return "".join(char for char in text if char >= "\u2e80")[:count]
