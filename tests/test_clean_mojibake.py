@@ -156,6 +156,12 @@ def test_end_marker_that_swallowed_a_tags_bracket():
     assert result.text == f"基础就实了{LOST * 3}</p>\n"
 
 
+def test_a_gloss_after_the_resync_letter_proves_the_run():
+    # `F(xiàn)`: the annotator glosses Han characters only; AC 46 is 現, which reads xiàn
+    result = repair_gbk_mojibake("就是金山銀山”?,F(xiàn)在,,這一理念")
+    assert result.text == "就是金山銀山”。現(xiàn)在,,這一理念"
+
+
 def test_two_markers_and_a_lone_letter_inside_han_text():
     result = repair_gbk_mojibake("進(jìn)行調(diào)研??h領(lǐng)導(dǎo)馬善軍")
     assert result.text == f"進(jìn)行調(diào)研{LOST}縣領(lǐng)導(dǎo)馬善軍"

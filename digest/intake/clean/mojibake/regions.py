@@ -165,11 +165,23 @@ def _region(
         end=resync + 1,
         template=(*head, *run.body, ord(text[resync])),
         prior=prior,
-        evident=lost.proven or run.annotated or _lone_letter_after_markers(text, resync, run),
+        evident=(lost.proven or run.annotated or _lone_letter_after_markers(text, resync, run)
+                 or _annotation_fits_resync(head, run, text[resync], reading)),
         needed=MARGIN if suspicious or leads else UNSUSPECTED_MARGIN,
         traditional=traditional(),
         reading=reading.group(1) if reading else None,
     )
+
+
+def _annotation_fits_resync(
+    head: tuple[ByteSpec, ...], run: _Run, resync: str, reading: Optional[re.Match[str]]
+) -> bool:
+    """`”?,F(xiàn)在`: the annotator glosses Han characters, never a Latin letter, so a toned
+    reading after the resync letter that fits the character it ends (`現` = AC 46) proves the run."""
+    template = (*head, *run.body, ord(resync))
+    last_lead = template[-2] if len(template) % 2 == 0 else None
+    return (reading is not None and isinstance(last_lead, int)
+            and reading.group(1) in readings(decode_pair(last_lead, ord(resync))))
 
 
 def _lone_letter_after_markers(text: str, resync: int, run: _Run) -> bool:
