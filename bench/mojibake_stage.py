@@ -30,17 +30,20 @@ sys.path.insert(0, sys.argv[1])
 from digest.intake.clean.encoding import decode_raw, normalize_whitespace
 from digest.intake.clean.markup import strip_html_tags
 from digest.intake.clean.mojibake import repair_gbk_mojibake
-try:  # trees before the stage existed time the two others only
+try:  # trees before these stages existed time the others only
     from digest.intake.clean.mojibake.lost import repair_lost_encoding
+    from digest.intake.clean.mojibake.utf8 import reread_utf8_read_as_gbk
 except ImportError:
-    repair_lost_encoding = lambda text: text
+    repair_lost_encoding = reread_utf8_read_as_gbk = lambda text: text
 texts = [normalize_whitespace(decode_raw(path.read_bytes(), path)) for path in sorted(Path(sys.argv[2]).glob("*.txt"))]
 for text in texts[:20]:  # warm the caches and the lazy imports, as a long ingest would have them
-    repaired = repair_lost_encoding(repair_gbk_mojibake(text).text)
+    reread = reread_utf8_read_as_gbk(text)
+    repaired = repair_lost_encoding(repair_gbk_mojibake(getattr(reread, "text", reread)).text)
     strip_html_tags(getattr(repaired, "text", repaired))
 start = time.perf_counter()
 for text in texts:
-    repaired = repair_lost_encoding(repair_gbk_mojibake(text).text)
+    reread = reread_utf8_read_as_gbk(text)
+    repaired = repair_lost_encoding(repair_gbk_mojibake(getattr(reread, "text", reread)).text)
     strip_html_tags(getattr(repaired, "text", repaired))
 print(json.dumps({"seconds": time.perf_counter() - start, "bytes": sum(len(t.encode()) for t in texts)}))
 """

@@ -14,6 +14,7 @@ from pypinyin import Style, pinyin
 from digest.intake.clean import Cleaned
 from digest.intake.clean.mojibake import LOST, repair_gbk_mojibake
 from digest.intake.clean.mojibake.lost import repair_lost_encoding
+from digest.intake.clean.mojibake.utf8 import reread_utf8_read_as_gbk
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -176,6 +177,23 @@ def test_in_step_marker_that_swallowed_an_entitys_ampersand():
 def test_a_run_stops_at_a_second_marker_and_keeps_the_text_after_it():
     result = repair_gbk_mojibake("參加麥?zhǔn)?、秋收的勞動場地")
     assert result.text in ("參加麥收、秋收的勞動場地", f"參加麥{LOST}、秋收的勞動場地")
+
+
+@pytest.mark.parametrize(("damaged", "text"), [
+    ("绀惧尯娌荤悊鐨勯噸鐐瑰湪鍩哄眰銆\ufffd", f"社区治理的重点在基层{LOST}"),
+    ("鎺ㄥ姩楂樿川閲忓彂灞曪紝寤鸿\ufffd剧編涓戒腑鍥姐\ufffd\ufffd", f"推动高质量发展，建{LOST}美丽中国{LOST}"),
+    ("会议：鍩哄眰鍏氬缓宸ヤ綔锛岃\ufffd佸潥鎸佸厷鐨勯\ufffd嗗\ufffd笺\ufffd\ufffd", f"会议：基层党建工作，{LOST}坚持党的{LOST}"),
+])
+def test_utf8_read_as_gbk_is_read_back(damaged: str, text: str):
+    # each U+FFFD is one byte the GBK decoder gave up on: its character is lost, the rest in step
+    result = reread_utf8_read_as_gbk(damaged)
+    assert result.text == text
+    assert len(result.findings) == 1
+
+
+@pytest.mark.parametrize("text", ["浏览浒浔洪水浙江。", "洪洞县，浏览次数", "什么?我们的涓国", "锛銆紝是生僻字。"])
+def test_text_read_right_is_not_taken_for_utf8_read_as_gbk(text: str):
+    assert reread_utf8_read_as_gbk(text) == Cleaned(text)
 
 
 def test_utf8_read_as_cp1252_is_read_back():

@@ -22,12 +22,12 @@ _LOST_INDENT = re.compile(r"^[?\ufffd]{2,}[ \u3000]*(?=[\u4e00-\u9fff“「（�
 # The cheap test that lets clean text skip the stage, one `in` per character (faster than a regex
 # on Chinese text). Chinese read as CP1252 starts with ã ä å æ ç or ï (bytes E3-E7, EF) in any run
 # longer than a few characters; è and é, also leads, are left out: inline pinyin is full of them.
-_SUSPECT = ("ä", "å", "ï", "æ", "ç", "ã", "锟", "\ufffd", "??")
+_SUSPECT = ("ä", "å", "ï", "æ", "ç", "ã", "锟", "\ufffd")
 
 
 def repair_lost_encoding(text: str) -> Cleaned:
     """`据报道ï¼Œ中国` -> `据报道，中国`; `锟斤拷锟斤拷` -> `□` with a note; `??? 本报讯` -> `本报讯`."""
-    if not any(suspect in text for suspect in _SUSPECT):
+    if not any(suspect in text for suspect in _SUSPECT) and not ("?" in text and "??" in text):
         return Cleaned(text)
     text = _LOST_INDENT.sub("", text)
     notes: list[str] = []
