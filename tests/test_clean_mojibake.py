@@ -217,7 +217,14 @@ def test_an_indent_the_page_could_not_encode_is_dropped():
     assert repair_lost_encoding("座談。\n??? 縣委書記、縣人大").text == "座談。\n縣委書記、縣人大"
 
 
-@pytest.mark.parametrize("text", ["Café naïve über 中文", "你好?世界", "什麼??", "价格 ¥100，约 €12"])
+def test_spaces_the_page_could_not_encode_are_spaces_again():
+    damaged = "[中圖分類號]? D267? ? [文獻標識碼]? A? ? ? ?[文章編號]? 1009-928X"
+    assert repair_lost_encoding(damaged).text == "[中圖分類號] D267 [文獻標識碼] A [文章編號] 1009-928X"
+    assert repair_lost_encoding("?\n為貫徹落實《意見》").text == "為貫徹落實《意見》"
+
+
+@pytest.mark.parametrize("text", ["Café naïve über 中文", "你好?世界", "什麼??", "价格 ¥100，约 €12",
+                                  "你好? 我们走吧", "What? Is this? Yes", "为什么?\n因为"])
 def test_other_encoding_repairs_leave_ordinary_text_alone(text: str):
     assert repair_lost_encoding(text) == Cleaned(text)
 

@@ -18,7 +18,11 @@ _LATIN_MOJIBAKE = re.compile(f"(?:[\u00c2-\u00ef][{_CP1252_CONTINUATION}]+)+")
 _HAN = re.compile("[\u4e00-\u9fff]")
 # Bytes gone for good: 锟斤拷 (EF BF BD EF BF BD read as GBK), and the marker itself.
 _GONE = re.compile("(?:锟斤拷|锟�|\ufffd)+")
-_LOST_INDENT = re.compile(r"^[?\ufffd]{2,}[ \u3000]*(?=[\u4e00-\u9fff“「（【《])", re.MULTILINE)
+# Spaces a GBK page could not encode (NBSP) became `?`: as an indent, a line of their own, runs
+# between spaces (`A? ? ? ?[`), or after a closing bracket (`[中图分类号]? D267`). Questions are
+# never written so.
+_LOST_SPACES = re.compile(r"^[?\ufffd]{2,}[ \u3000]*(?=[\u4e00-\u9fff“「（【《])|^[?\ufffd][?\ufffd ]*$\n?"
+                          r"|\?(?: +\?)+|(?<=[\]】〕])\?(?= )", re.MULTILINE)
 # The cheap test that lets clean text skip the stage, one `in` per character (faster than a regex
 # on Chinese text). Chinese read as CP1252 starts with ã ä å æ ç or ï (bytes E3-E7, EF) in any run
 # longer than a few characters; è and é, also leads, are left out: inline pinyin is full of them.
@@ -26,15 +30,22 @@ _SUSPECT = ("ä", "å", "ï", "æ", "ç", "ã", "锟", "\ufffd")
 
 
 def repair_lost_encoding(text: str) -> Cleaned:
-    """`据报道ï¼Œ中国` -> `据报道，中国`; `锟斤拷锟斤拷` -> `□` with a note; `??? 本报讯` -> `本报讯`."""
-    if not any(suspect in text for suspect in _SUSPECT) and not ("?" in text and "??" in text):
+    """`据报道ï¼Œ中国` -> `据报道，中国`; `锟斤拷锟斤拷` -> `□` with a note; `??? 本报讯` -> `本报讯`, `[中图分类号]? D267` -> `[中图分类号] D267`."""
+    if not any(suspect in text for suspect in _SUSPECT) and "?" not in text:
         return Cleaned(text)
-    text = _LOST_INDENT.sub("", text)
+    text = _LOST_SPACES.sub(_space_or_nothing, text)
     notes: list[str] = []
     if _LATIN_MOJIBAKE.search(text) and _HAN.search(text):  # Latin pages keep their accents
         text = _repair_latin_runs(text, notes)
     text = _GONE.sub(lambda gone: _mark_lost(text, gone, notes), text)
     return Cleaned(text, tuple(notes))
+
+
+def _space_or_nothing(lost: re.Match[str]) -> str:
+    """Nothing where a space or a line's start is already there, else the one space it was."""
+    after = lost.string[lost.end():lost.end() + 1]
+    before = lost.string[lost.start() - 1:lost.start()]
+    return "" if after in ("", " ", "\n") or before in ("", "\n") else " "
 
 
 def _repair_latin_runs(text: str, notes: list[str]) -> str:
