@@ -15,6 +15,7 @@ from digest.intake.clean.markup import strip_html_tags
     ("的基础就实了。”/p>\n巩固党执政基础", "的基础就实了。”\n巩固党执政基础"),
     ("推进基层党建<p style=\"text-indent:2em\"", "推进基层党建"),     # tag cut at the line's end
     ("文字 style=\"color:#333\">内容", "文字内容"),                    # an attribute list left over
+    ("正文第一段。 style=\"font-size:14px;line-height\n第二段", "正文第一段。\n第二段"),  # cut in its quote
     ("<!--广告位 开始\n正文第一段", "正文第一段"),                      # a comment never closed
     ("排查外来人员。\n![]() |\n网格员们利用三天时间", "排查外来人员。\n网格员们利用三天时间"),
     ("如图![图片](http://example.com/a.jpg)所示", "如图所示"),

@@ -30,7 +30,7 @@ CUT_TAG = re.compile(r"</?(?:p|div|span|a|img|font|br|li|td|tr|table|strong|em|b
 BRACKETLESS_END_TAG = re.compile(r"(?<![<A-Za-z0-9])/(?:p|div|span|a|font|li|td|tr|strong|em|b|i|section)>",
                                  re.IGNORECASE)
 ATTRIBUTES = re.compile(r"\s*\b(?:style|class|align|href|src|width|height|target|alt|face|color|size|valign)"
-                        r"\s*=\s*\"[^\"\n]*\"\s*/?>?", re.IGNORECASE)
+                        r"\s*=\s*\"(?:[^\"\n]*\"\s*/?>?|[^\"\n]*$)", re.IGNORECASE | re.MULTILINE)
 MARKDOWN_IMAGE = re.compile(r"^[ |]*!\[[^\]\n]*\]\([^)\n]*\)[ |]*(?:\n|$)|!\[[^\]\n]*\]\([^)\n]*\)", re.MULTILINE)
 HALF_MARKUP = (("&", ENTITY_WITHOUT_SEMICOLON, lambda entity: html.unescape(entity.group() + ";")),
                (";", ENTITY_WITHOUT_AMPERSAND, lambda entity: html.unescape("&" + entity.group())),
