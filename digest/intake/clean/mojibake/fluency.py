@@ -10,7 +10,8 @@ from typing import Optional
 
 from digest.intake.clean.mojibake.weights import (ASCII_COST, COMMON_PUNCT_COST, COMMON_PUNCTUATION,
                                                   COMMON_WORD, DOUBLED_MARK, FLUENT_CHAR, GARBAGE_CHAR, OFF_SCRIPT,
-                                                  PUNCT_COST, PUNCTUATION, SENTENCE_MARKS, TONED)
+                                                  OPEN_MARK_AT_LINE_END, OPEN_MARKS, PUNCT_COST, PUNCTUATION,
+                                                  SENTENCE_MARKS, TONED)
 from digest.script import converter
 
 
@@ -49,6 +50,8 @@ def simplified_text(text: str) -> str:
 def _char_cost(char: str, words: Lexicon) -> float:
     if char in PUNCTUATION:
         return COMMON_PUNCT_COST if char in COMMON_PUNCTUATION else PUNCT_COST
+    if char == "\n":  # the end of the line after a region: the same for every reading of it
+        return 0.0
     if char.isascii() or char in TONED:
         return ASCII_COST
     return words.logp.get(char, words.unknown)
@@ -68,13 +71,20 @@ def segmentation(text: str) -> tuple[float, tuple[tuple[int, int], ...]]:
     back = [0] * (len(simple) + 1)
     for end in range(1, len(simple) + 1):
         best[end], back[end] = best[end - 1] + _char_cost(simple[end - 1], words), end - 1
-        if end > 1 and simple[end - 1] in SENTENCE_MARKS and simple[end - 2] in SENTENCE_MARKS:
-            best[end] += DOUBLED_MARK
+        if end > 1:
+            best[end] += _mark_pair_cost(simple[end - 2], simple[end - 1])
         for begin in range(max(0, end - words.longest), end - 1):
             word = words.logp.get(simple[begin:end])
             if word is not None and best[begin] + word > best[end]:
                 best[end], back[end] = best[begin] + word, begin
     return best[-1] + FLUENT_CHAR * len(simple), _common_words(simple, back, words)
+
+
+def _mark_pair_cost(first: str, second: str) -> float:
+    """What two marks in a row cost: `。。` and a line ending on `，` are rare in real text."""
+    if first in SENTENCE_MARKS and second in SENTENCE_MARKS:
+        return DOUBLED_MARK
+    return OPEN_MARK_AT_LINE_END if second == "\n" and first in OPEN_MARKS else 0.0
 
 
 def _common_words(simple: str, back: list[int], words: Lexicon) -> tuple[tuple[int, int], ...]:

@@ -27,6 +27,7 @@ _ANNOTATION = re.compile(rf"\(({_SYLLABLE})\)")  # toned: `(de)` could be anythi
 SWALLOWED = (("<", re.compile(r"/?[A-Za-z][A-Za-z0-9]*[^<>\n]{0,200}>|!--")),
               ("&", re.compile(r"#?[A-Za-z0-9]{2,8};")),
               ("(", re.compile(rf"({_SYLLABLE})\)")))
+_LINE_END = re.compile(r"\n|$|<?/(?:p|div|li|td|h[1-6])>|<?br", re.IGNORECASE)  # `<` perhaps swallowed
 _ASCII_PUNCTUATION = frozenset("]),.;:!\"' ")
 _TRAIL_AT_LEAD = tuple(range(0x80, 0xFF))  # a trail byte where a lead was expected
 
@@ -69,7 +70,10 @@ def regions_at(text: str, start: int, before: str, traditional: Callable[[], boo
             if region is not None:
                 found.append(region)
         elif char in MARKERS and (run.body or lost.leads):
-            found += _regions_to_marker(text, start, position, lost, run, traditional)
+            ended = _regions_to_marker(text, start, position, lost, run, traditional)
+            found += ended
+            if any(region.restored for region in ended):  # `?/p>`: the run surely ends here
+                break
         if not run.take(char):
             break
         position += 1
@@ -230,6 +234,8 @@ def right_context(text: str, end: int) -> str:
         end = annotation.end()
     elif text[end - 1:end] in MARKERS and (fragment := _FRAGMENT.match(text, end)):
         end = fragment.end()  # the reading of the run's last character, its `(` swallowed
+    if _LINE_END.match(text, end):  # a closing block tag or a line break: the sentence ended
+        return "\n"
     return without_annotations(text[end:end + CONTEXT])[:WINDOW]
 
 

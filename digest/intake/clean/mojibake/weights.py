@@ -30,9 +30,11 @@ PUNCT_COST: float = _WEIGHTS["punct_cost"]
 COMMON_PUNCT_COST: float = _WEIGHTS["common_punct_cost"]
 ASCII_COST: float = _WEIGHTS["ascii_cost"]
 DOUBLED_MARK: float = _WEIGHTS["doubled_mark"]
+OPEN_MARK_AT_LINE_END: float = _WEIGHTS["open_mark_at_line_end"]
 
 LOST: str = _CHARS["lost"]
 TONED: str = _CHARS["toned"]
 COMMON_PUNCTUATION = frozenset(_CHARS["common_punctuation"])
 PUNCTUATION = frozenset(_CHARS["punctuation"])
 SENTENCE_MARKS = frozenset(_CHARS["sentence_marks"])
+OPEN_MARKS = frozenset(_CHARS["open_marks"])
