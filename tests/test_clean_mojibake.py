@@ -13,6 +13,8 @@ from pypinyin import Style, pinyin
 
 from digest.intake.clean import Cleaned
 from digest.intake.clean.mojibake import LOST, repair_gbk_mojibake
+from digest.intake.clean.mojibake.lost import repair_lost_encoding
+from digest.intake.clean.mojibake.utf8 import reread_utf8_read_as_gbk
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -124,6 +126,111 @@ def test_legit_question_marks_before_english_are_left_alone():
             assert repaired(text) == text
 
 
+# --- damage forms seen on real scraped pages ---------------------------------------------
+
+
+def test_marker_after_an_annotated_character():
+    # the annotation `(dāng)` is no byte of the page: the lost byte follows 當 itself
+    result = repair_gbk_mojibake("為當(dāng)?shù)亟?jīng)濟(jì)發(fā)展做出")
+    assert result.text == "為當(dāng)地經(jīng)濟(jì)發(fā)展做出"
+    assert len(result.findings) == 1
+
+
+def test_run_ended_by_a_second_marker_then_in_step():
+    result = repair_gbk_mojibake("的捍衛者?!皥远ㄐ判?、乘勢而上”陜西縣域")
+    assert result.text == "的捍衛者。“堅定信心、乘勢而上”陜西縣域"
+
+
+def test_end_marker_that_swallowed_an_annotations_parenthesis():
+    result = repair_gbk_mojibake("的作用[2]?;诖耍瑢?shí)施好高等教育對於")
+    assert "此，實(shí)施好" in result.text
+    assert not set("?;诖耍瑢") & set(result.text)
+    assert len(result.findings) == 1
+
+
+def test_end_marker_that_swallowed_a_tags_bracket():
+    result = repair_gbk_mojibake("其對當(dāng)?shù)鼐用竦奈τ卸啻螅?/p>\n據(jù)說")
+    assert result.text.startswith("其對當(dāng)地居民的")
+    # the last mark's trail byte is gone: `？` ranks first (a line does not end on `，`), unsure
+    assert result.text.endswith(f"有多大{LOST}</p>\n據(jù)說")
+    assert "；？/" in result.findings[0]
+    # `？！?` misread from `。”`: a short run, no sure reading; marked, never `。。。` or `常常。`
+    result = repair_gbk_mojibake("基础就实了?！?/p>\n")
+    assert result.text == f"基础就实了{LOST * 3}</p>\n"
+
+
+def test_a_gloss_after_the_resync_letter_proves_the_run():
+    # `F(xiàn)`: the annotator glosses Han characters only; AC 46 is 現, which reads xiàn
+    result = repair_gbk_mojibake("就是金山銀山”?,F(xiàn)在,,這一理念")
+    assert result.text == "就是金山銀山”。現(xiàn)在,,這一理念"
+
+
+def test_two_markers_and_a_lone_letter_inside_han_text():
+    result = repair_gbk_mojibake("進(jìn)行調(diào)研??h領(lǐng)導(dǎo)馬善軍")
+    assert result.text == f"進(jìn)行調(diào)研{LOST}縣領(lǐng)導(dǎo)馬善軍"
+
+
+def test_in_step_marker_that_swallowed_an_entitys_ampersand():
+    result = repair_gbk_mojibake("的勞動場?hellip;…經過一個多小時")
+    assert result.text == f"的勞動場{LOST}&hellip;…經過一個多小時"
+    assert len(result.findings) == 1
+
+
+def test_a_run_stops_at_a_second_marker_and_keeps_the_text_after_it():
+    result = repair_gbk_mojibake("參加麥?zhǔn)?、秋收的勞動場地")
+    assert result.text in ("參加麥收、秋收的勞動場地", f"參加麥{LOST}、秋收的勞動場地")
+
+
+@pytest.mark.parametrize(("damaged", "text"), [
+    ("绀惧尯娌荤悊鐨勯噸鐐瑰湪鍩哄眰銆\ufffd", f"社区治理的重点在基层{LOST}"),
+    ("鎺ㄥ姩楂樿川閲忓彂灞曪紝寤鸿\ufffd剧編涓戒腑鍥姐\ufffd\ufffd", f"推动高质量发展，建{LOST}美丽中国{LOST}"),
+    ("会议：鍩哄眰鍏氬缓宸ヤ綔锛岃\ufffd佸潥鎸佸厷鐨勯\ufffd嗗\ufffd笺\ufffd\ufffd", f"会议：基层党建工作，{LOST}坚持党的{LOST}"),
+])
+def test_utf8_read_as_gbk_is_read_back(damaged: str, text: str):
+    # each U+FFFD is one byte the GBK decoder gave up on: its character is lost, the rest in step
+    result = reread_utf8_read_as_gbk(damaged)
+    assert result.text == text
+    assert len(result.findings) == 1
+
+
+@pytest.mark.parametrize("text", ["浏览浒浔洪水浙江。", "洪洞县，浏览次数", "什么?我们的涓国", "锛銆紝是生僻字。"])
+def test_text_read_right_is_not_taken_for_utf8_read_as_gbk(text: str):
+    assert reread_utf8_read_as_gbk(text) == Cleaned(text)
+
+
+def test_utf8_read_as_cp1252_is_read_back():
+    assert repair_lost_encoding("党建工作ï¼šå\x9fºå±‚å…šç»„ç»‡").text == "党建工作：基层党组织"
+
+
+def test_utf8_read_as_cp1252_with_a_dropped_byte_marks_only_the_broken_character():
+    # 经 is E7 BB 8F; CP1252 has no 0x8F, so the page lost it
+    result = repair_lost_encoding("据报道ï¼Œä¸\xadå›½ç»æµŽ增长")
+    assert result.text == f"据报道，中国{LOST}济增长"
+    assert len(result.findings) == 1
+
+
+def test_bytes_gone_for_good_become_one_mark_with_a_note():
+    assert repair_lost_encoding("锟斤拷锟斤拷基层党建").text == f"{LOST}基层党建"
+    assert repair_lost_encoding("内容\ufffd\ufffd完").text == f"内容{LOST}完"
+    assert len(repair_lost_encoding("锟斤拷锟斤拷基层党建").findings) == 1
+
+
+def test_an_indent_the_page_could_not_encode_is_dropped():
+    assert repair_lost_encoding("座談。\n??? 縣委書記、縣人大").text == "座談。\n縣委書記、縣人大"
+
+
+def test_spaces_the_page_could_not_encode_are_spaces_again():
+    damaged = "[中圖分類號]? D267? ? [文獻標識碼]? A? ? ? ?[文章編號]? 1009-928X"
+    assert repair_lost_encoding(damaged).text == "[中圖分類號] D267 [文獻標識碼] A [文章編號] 1009-928X"
+    assert repair_lost_encoding("?\n為貫徹落實《意見》").text == "為貫徹落實《意見》"
+
+
+@pytest.mark.parametrize("text", ["Café naïve über 中文", "你好?世界", "什麼??", "价格 ¥100，约 €12",
+                                  "你好? 我们走吧", "What? Is this? Yes", "为什么?\n因为"])
+def test_other_encoding_repairs_leave_ordinary_text_alone(text: str):
+    assert repair_lost_encoding(text) == Cleaned(text)
+
+
 # --- corruption simulated on sentences of our own ---------------------------------------
 
 SENTENCES = [
@@ -223,6 +330,47 @@ def test_simulated_damage_anywhere_is_mostly_recovered_and_never_left_as_garbage
     assert total > 100
     assert outcomes["recovered"] >= 0.8 * total, outcomes
     assert outcomes["wrong"] <= 0.03 * total, outcomes
+
+
+def out_of_step_to_a_marker(data: bytes, position: int) -> Optional[tuple[str, int]]:
+    """`out_of_step`, where a trail byte met by an ASCII byte below 0x40 (`<` of `</p>`) makes
+    one `?` of both, as the decoders of the real pages did; the stream is in step after it."""
+    out = []
+    while position + 1 < len(data):
+        if data[position] < 0x80:
+            return "".join(out) + chr(data[position]), position + 1
+        if data[position + 1] < 0x40:
+            return "".join(out) + "?", position + 2
+        pair = data[position:position + 2]
+        try:
+            out.append(chr(pair[1] - 0x80) if pair[0] == 0xA3 else pair.decode("gbk"))
+        except UnicodeDecodeError:
+            pass
+        position += 2
+    return None
+
+
+def test_simulated_runs_ended_by_a_swallowed_bracket_are_mostly_recovered_never_left_as_garbage():
+    outcomes = {"recovered": 0, "marked": 0, "wrong": 0}
+    from bench.corpus import sentence_pool  # the seeds' own sentences, cleaned
+
+    for sentence in [sentence for sentence in sentence_pool() if 12 <= len(sentence) <= 40][:40]:
+        page = sentence + "</p>\n" + sentence
+        data = page.encode("gbk")
+        for index in range(max(1, len(sentence) - 8), len(sentence)):
+            lead_at = len(page[:index].encode("gbk"))
+            misread = bytes((data[lead_at - 1], data[lead_at])).decode("gbk", errors="ignore")
+            readings = pinyin(misread, style=Style.TONE, errors="ignore") if misread else []
+            run = out_of_step_to_a_marker(data, lead_at + 1)
+            if not readings or not readings[0][0].isalpha() or run is None or run[0][-1] != "?":
+                continue
+            damaged = page[:index] + f"?{readings[0][0]})" + run[0] + data[run[1]:].decode("gbk")
+            result = repair_gbk_mojibake(damaged).text
+            assert result.endswith("</p>\n" + sentence) and "?" not in result, damaged
+            outcomes["recovered" if result == page else "marked" if LOST in result else "wrong"] += 1
+    total = sum(outcomes.values())
+    assert total >= 20
+    assert outcomes["recovered"] >= 0.5 * total and outcomes["wrong"] <= 0.2 * total, outcomes
 
 
 def test_unsure_characters_become_boxes_with_candidates():

@@ -32,6 +32,8 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
     from digest.intake.clean.findings import find_repeated_clauses
     from digest.intake.clean.markup import strip_html_tags
     from digest.intake.clean.mojibake import repair_gbk_mojibake
+    from digest.intake.clean.mojibake.lost import repair_lost_encoding
+    from digest.intake.clean.mojibake.utf8 import reread_utf8_read_as_gbk
     from digest.intake.clean.pinyin import strip_pinyin_annotations
     from digest.intake.clean.prose import drop_non_prose
     from digest.intake.clean.punctuation import normalize_punctuation, restore_lost_spaces
@@ -40,7 +42,9 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
 
     return [
         normalize_whitespace,                          # CRLF, control chars, odd spaces
+        reread_utf8_read_as_gbk,                       # 鍩哄眰鍏氬缓 -> 基层党建
         repair_gbk_mojibake,                           # ?鶎狱h組織 -> 基層黨組織
+        repair_lost_encoding,                          # ï¼š -> ：, 锟斤拷 -> □ (noted)
         strip_html_tags,                               # <p>, &nbsp; left by the scraper
         strip_pinyin_annotations,                      # 點(diǎn) -> 點
         partial(to_target_script, script=script),      # OpenCC, t2s by default
