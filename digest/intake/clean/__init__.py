@@ -51,8 +51,9 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
         partial(restore_lost_spaces, question_words=tuple(rules["question_words"])),  # 习近平?总书记
         partial(drop_boilerplate, rules=rules),        # nav, spam, copyright, related lists
-        partial(drop_non_prose, rules=rules),          # what the main-text detector finds is not text
+        partial(drop_non_prose, rules=rules),          # what the main-text detector finds is not text,
         join_broken_paragraphs,                        # 的总 / 体提升。 -> 的总体提升。
+        partial(drop_non_prose, rules=rules),          # and again once broken lines are joined (idempotent)
         normalize_punctuation,                         # , -> ，  inside Chinese only
         find_repeated_clauses,                         # reports, never changes
     ]
