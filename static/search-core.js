@@ -172,9 +172,10 @@ function postings(body, positions, plain) {
   return result;
 }
 
-// A term's occurrences in one shard: Map article -> [[count, flags], ...].
+// A term's occurrences in one shard: Map article -> [[count, flags], ...]. `bodies`: the counts of
+// its n-gram (one or two characters), or the positions of the bigrams that pin it.
 function occurrences(term, bodies, plain) {
-  if (term.length === 1) return bodies[0] ? postings(bodies[0], false, plain) : new Map();
+  if (term.length <= 2) return bodies[0] ? postings(bodies[0], false, plain) : new Map();
   if (bodies.some((body) => !body)) return new Map();
   const pins = grams(term);
   const lists = bodies.map((body) => postings(body, true, plain));
@@ -198,27 +199,52 @@ function occurrences(term, bodies, plain) {
   return found;
 }
 
+// Site order of each article, shard by shard: ranks.bin's varints.
+export function readRanks(bytes) {
+  const ranks = [];
+  const reader = new Reader(bytes);
+  while (reader.at < bytes.length) ranks.push(reader.varint());
+  return ranks;
+}
+
 export class SearchIndex {
-  // `docs`: docs.json; `load(url name)`: the bytes of an index file (a Uint8Array), or of filters.json.
-  constructor(docs, edition, load) {
+  // `docs`: docs.json; `ranks`: readRanks of ranks.bin; `load(name)`: the bytes of an index file
+  // (a Uint8Array); `loadJson(name)`: an index file's JSON.
+  constructor(docs, ranks, edition, load, loadJson) {
     this.docs = docs;
+    this.ranks = ranks;
     this.bit = 1 << edition;
     this.load = load;
+    this.loadJson = loadJson;
     this.buckets = new Map();
+    this.shardSlugs = new Map();
     this.offsets = [];
     let offset = 0;
-    for (const shard of docs.shards) {
+    for (const size of docs.shards) {
       this.offsets.push(offset);
-      offset += shard.slugs.length;
+      offset += size;
     }
     this.size = offset;
   }
 
-  article(number) {
+  shardOf(number) {
     let shard = this.offsets.length - 1;
     while (this.offsets[shard] > number) shard -= 1;
-    const local = number - this.offsets[shard];
-    return { number, slug: this.docs.shards[shard].slugs[local], rank: this.docs.shards[shard].rank[local] };
+    return shard;
+  }
+
+  // Sets the slug of each of `results` ({number, ...}), fetching the slug lists of their shards.
+  async name(results) {
+    const shards = [...new Set(results.map((result) => this.shardOf(result.number)))];
+    await Promise.all(shards.map((shard) => {
+      if (!this.shardSlugs.has(shard)) this.shardSlugs.set(shard, this.loadJson(`shard-${shard}.json`));
+      return this.shardSlugs.get(shard);
+    }));
+    for (const result of results) {
+      const shard = this.shardOf(result.number);
+      result.slug = (await this.shardSlugs.get(shard))[result.number - this.offsets[shard]];
+    }
+    return results;
   }
 
   bucket(number) {
@@ -230,12 +256,13 @@ export class SearchIndex {
   async term(term) {
     const pins = grams(term);
     const wanted = new Set(pins.map(([, one, two]) => `${one},${two}`));
-    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(bucketOf(one, two, this.docs.buckets))));
+    const shift = term.length > 2 ? this.docs.buckets : 0; // the positions, or the counts
+    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(shift + bucketOf(one, two, this.docs.buckets))));
     const entries = new Map();
     for (const file of new Set(files)) for (const [key, body] of readBucket(file, wanted)) entries.set(key, body);
     const result = new Map();
     const plain = ((1 << this.docs.editions) - 1) * 2;
-    this.docs.shards.forEach((shard, number) => {
+    this.docs.shards.forEach((size, number) => {
       const bodies = pins.map(([, one, two]) => entries.get(`${number},${one},${two}`));
       for (const [local, shown] of occurrences(term, bodies, plain)) {
         let count = 0;
@@ -252,7 +279,7 @@ export class SearchIndex {
   }
 
   // The articles containing every term and passing the filters (Sets of article numbers), best first:
-  // [{number, slug, rank, titles, count}].
+  // [{number, rank, titles, count}] (`name` adds their slugs).
   async search(terms, filters = []) {
     let found = null;
     for (const term of terms) {
@@ -274,7 +301,7 @@ export class SearchIndex {
     if (found === null) found = new Map(Array.from({ length: this.size }, (_, number) => [number, { count: 0, titles: 0 }]));
     const results = [];
     for (const [number, score] of found) {
-      if (filters.every((members) => members.has(number))) results.push({ ...this.article(number), ...score });
+      if (filters.every((members) => members.has(number))) results.push({ number, rank: this.ranks[number], ...score });
     }
     return results.sort((a, b) => b.titles - a.titles || b.count - a.count || a.rank - b.rank);
   }
