@@ -101,7 +101,7 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
     docs = dump({"buckets": buckets, "editions": editions, "shards": [len(group) for group in members]})
     partial = laid_out_alike(current, buckets, editions, shards) and cache is not None
     pieces: list[dict[int, bytes] | None] = []
-    fresh: dict[int, tuple[str, bytes]] = {}
+    fresh: list[int] = []  # the shards encoded anew, pickled for the cache only when saved (one at a time)
     changed: set[int] = set()
     kept = cache.search_shard_keys() if cache else {}
     keys = [shard_key(group, buckets, editions) for group in members]
@@ -117,7 +117,7 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
             pieces.append(None if partial else pickle.loads(cache.search_shard(number)))
             continue
         new = encoded[number]
-        fresh[number] = (keys[number], pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
+        fresh.append(number)
         old = pickle.loads(cache.search_shard(number)) if partial and number in kept else None
         if old is None:
             partial = False
@@ -140,7 +140,8 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
     (target / "docs.json").write_bytes(docs)
     (target / "filters.json").write_bytes(dump(filters(members)))
     if cache:
-        cache.save_search_shards(fresh, shards)
+        cache.save_search_shards(((number, keys[number], pickle.dumps(pieces[number], pickle.HIGHEST_PROTOCOL))
+                                  for number in fresh), shards)
     return partial
 
 

@@ -145,57 +145,79 @@ export function readBucket(bytes, wanted) {
   return found;
 }
 
-// A body: Map article -> Map position -> flags (a bigram), or -> [[count, flags], ...] (a single character).
-function postings(body, positions, plain) {
+// A body of counts: Map article -> [[count, flags], ...].
+function counts(body, plain) {
   const result = new Map();
   const reader = new Reader(body);
   let article = 0;
   while (reader.at < body.length) {
     article += reader.varint();
-    if (!positions) {
-      const value = reader.varint();
-      const flags = value % 2 ? reader.varint() : plain;
-      if (!result.has(article)) result.set(article, []);
-      result.get(article).push([Math.floor(value / 2), flags]);
-      continue;
-    }
-    const count = reader.varint();
-    const places = new Map();
-    let position = 0;
-    for (let index = 0; index < count; index += 1) {
-      const value = reader.varint();
-      position += Math.floor(value / 2);
-      places.set(position, value % 2 ? reader.varint() : plain);
-    }
-    result.set(article, places);
+    const value = reader.varint();
+    const flags = value % 2 ? reader.varint() : plain;
+    if (!result.has(article)) result.set(article, []);
+    result.get(article).push([Math.floor(value / 2), flags]);
   }
   return result;
 }
 
-// A term's occurrences in one shard: Map article -> [[count, flags], ...]. `bodies`: the counts of
-// its n-gram (one or two characters), or the positions of the bigrams that pin it.
-function occurrences(term, bodies, plain) {
-  if (term.length <= 2) return bodies[0] ? postings(bodies[0], false, plain) : new Map();
-  if (bodies.some((body) => !body)) return new Map();
-  const pins = grams(term);
-  const lists = bodies.map((body) => postings(body, true, plain));
-  const found = new Map();
-  for (const [article, starts] of lists[0]) {
-    const others = [];
-    for (let index = 1; index < lists.length; index += 1) {
-      const places = lists[index].get(article);
-      if (!places) break;
-      others.push([pins[index][0], places]);
+// A body of positions, flat: article i (articles[i], ascending) has positions[starts[i]] up to
+// positions[starts[i + 1]] (ascending), flags[j] the flags of positions[j].
+function places(body, plain) {
+  const articles = [];
+  const starts = [];
+  const positions = [];
+  const flags = [];
+  const reader = new Reader(body);
+  let article = 0;
+  while (reader.at < body.length) {
+    article += reader.varint();
+    articles.push(article);
+    starts.push(positions.length);
+    const count = reader.varint();
+    let position = 0;
+    for (let index = 0; index < count; index += 1) {
+      const value = reader.varint();
+      position += Math.floor(value / 2);
+      positions.push(position);
+      flags.push(value % 2 ? reader.varint() : plain);
     }
-    if (others.length !== lists.length - 1) continue;
+  }
+  starts.push(positions.length);
+  return { articles, starts, positions, flags };
+}
+
+// A term's occurrences in one shard: Map article -> [[count, flags], ...]. `bodies`: the counts of
+// its n-gram (one or two characters), or the positions of the bigrams that pin it, which are
+// walked side by side (all ascending) rather than looked up.
+function occurrences(term, bodies, plain) {
+  if (term.length <= 2) return bodies[0] ? counts(bodies[0], plain) : new Map();
+  if (bodies.some((body) => !body)) return new Map();
+  const offsets = grams(term).map(([offset]) => offset);
+  const lists = bodies.map((body) => places(body, plain));
+  const at = lists.map(() => 0); // each list's index of the current article
+  const found = new Map();
+  const [head] = lists;
+  head.articles.forEach((article, index) => {
+    for (let other = 1; other < lists.length; other += 1) {
+      const { articles } = lists[other];
+      while (at[other] < articles.length && articles[at[other]] < article) at[other] += 1;
+      if (articles[at[other]] !== article) return;
+    }
+    const walk = lists.map((list, other) => list.starts[at[other]]);
     const shown = [];
-    for (const [start, first] of starts) {
-      let flags = first;
-      for (const [offset, places] of others) flags &= (places.get(start + offset) ?? 0) | 1;
+    for (let place = head.starts[index]; place < head.starts[index + 1]; place += 1) {
+      let flags = head.flags[place];
+      for (let other = 1; other < lists.length && flags > 1; other += 1) {
+        const list = lists[other];
+        const wanted = head.positions[place] + offsets[other];
+        const end = list.starts[at[other] + 1];
+        while (walk[other] < end && list.positions[walk[other]] < wanted) walk[other] += 1;
+        flags &= (walk[other] < end && list.positions[walk[other]] === wanted ? list.flags[walk[other]] : 0) | 1;
+      }
       if (flags > 1) shown.push([1, flags]);
     }
     if (shown.length) found.set(article, shown);
-  }
+  });
   return found;
 }
 
