@@ -1,7 +1,7 @@
 """Site search, the index: character n-grams of the folded own text of every article, with positions,
 in files by a hash of the n-gram, one index for all editions; static/search-core.js reads it.
 
-Articles are grouped in *shards* by a hash of their slug (about SHARD_ARTICLES each); within a
+Articles are grouped in *shards* by a hash of their slug (SHARD_ARTICLES or half as many each); within a
 shard they are numbered in slug order. For every n-gram the index has (article, count) and for
 every bigram also (article, positions). A term of k >= 2 characters occurs at p exactly when its
 bigrams at offsets 0, 2, 4, ... and k - 2 occur at p plus that offset: the text is pinned
@@ -45,7 +45,7 @@ from digest.parallel import ordered_results
 from digest.search import read_text_file
 from digest.search_encode import encode_shard, varint
 
-SHARD_ARTICLES = 128  # articles per shard, at most: an edit re-encodes one shard
+SHARD_ARTICLES = 128  # articles per shard, about (64-128: shards are a power of two): an edit re-encodes one
 MAX_BUCKETS = 2048
 MIN_BUCKETS = 16
 ARTICLES_PER_BUCKET = 5  # at 10,000 articles, 2,048 buckets: files of counts of about 10 kB, of positions 40 kB

@@ -72,7 +72,8 @@ class IndexReader:
             assert at == end
         return found
 
-    def postings(self, shard: int, first: int, second: int, places: bool) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
+    def postings(self, shard: int, first: int, second: int,
+                 places: bool) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
         """article -> {position: flags} (`places`: a bigram's positions) or [(count, flags), ...] (counts)."""
         number = bucket(first, second, self.docs["buckets"]) + (self.docs["buckets"] if places else 0)
         body = self.entries(number).get((shard, first, second), b"")
