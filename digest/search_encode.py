@@ -166,7 +166,8 @@ def occurrences(points: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
 
 def encode_shard(articles: list[list[list[tuple[int, str]]]], editions: int, buckets: int) -> dict[int, bytes]:
     """file number -> the bytes of one shard there, from each article's segments in each edition: the
-    counts of n-grams in file hash(n-gram), the positions of bigrams in file buckets + hash(bigram)."""
+    counts of n-grams in file hash(n-gram) mod buckets, the positions of bigrams in file buckets +
+    hash(bigram) mod 2 * buckets (they are larger: finer files, so a term fetches less beside its own)."""
     points, rows = layout(articles, editions)
     if not len(rows):
         return {}
@@ -176,8 +177,10 @@ def encode_shard(articles: list[list[list[tuple[int, str]]]], editions: int, buc
     keys, article_of, position_of, flags_of = merged(gram_keys(first[pairs], second[pairs], buckets),
                                                      article[pairs], position[pairs], flags[pairs])
     bigram_counts = count_entries(keys, article_of, flags_of, default)
-    bigram_places = place_entries(keys + (np.uint64(buckets) << np.uint64(42)), article_of, position_of, flags_of,
-                                  default)
+    low = np.uint64((1 << 42) - 1)
+    place_file = bucket_of((keys >> np.uint64(21)) & np.uint64(0x1FFFFF), keys & np.uint64(0x1FFFFF), 2 * buckets)
+    bigram_places = place_entries(((place_file + buckets).astype(np.uint64) << np.uint64(42)) | (keys & low),
+                                  article_of, position_of, flags_of, default)
     keys, article, _, flags = merged(gram_keys(first, np.zeros(len(first), dtype=np.uint32), buckets), article,
                                      position, flags)
     unigram = count_entries(keys, article, flags, default)

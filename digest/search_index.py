@@ -12,7 +12,8 @@ is in the title (its flags: editions bit mask * 2 + 1 in the title; see digest/s
 
 Files, under search/index/ at the site root (varints are LEB128, unsigned):
 - `<n>.bin`: the counts of the n-grams with hash(n-gram) mod `buckets` = n, and the positions of
-  the bigrams with it = n - buckets. Per shard having entries there: varint shard, varint
+  the bigrams with hash(bigram) mod 2 * `buckets` = n - buckets (positions are the larger part:
+  finer files for them). Per shard having entries there: varint shard, varint
   length, then that many bytes: varint entries; per entry varint (first char - previous entry's
   first char), varint second char (0 for a single character), varint body length; then the
   bodies in order. A body of counts is a run of (varint article delta, varint (count * 2 + 1 if
@@ -48,7 +49,7 @@ from digest.search_encode import encode_shard, varint
 SHARD_ARTICLES = 128  # articles per shard, about (64-128: shards are a power of two): an edit re-encodes one
 MAX_BUCKETS = 2048
 MIN_BUCKETS = 16
-ARTICLES_PER_BUCKET = 5  # at 10,000 articles, 2,048 buckets: files of counts of about 10 kB, of positions 40 kB
+ARTICLES_PER_BUCKET = 5  # at 10,000 articles, 2,048 buckets: 2,048 files of counts and 4,096 of positions, ~20 kB each
 INDEX_FOLDER = "search/index/"
 
 
@@ -132,7 +133,7 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
         for bucket in sorted(changed):
             (target / f"{bucket}.bin").write_bytes(spliced((current / f"{bucket}.bin").read_bytes(), pieces, bucket))
     else:
-        for bucket, data in bucket_files(pieces, 2 * buckets):
+        for bucket, data in bucket_files(pieces, 3 * buckets):
             (target / f"{bucket}.bin").write_bytes(data)
     for number in encoded if partial else range(shards):  # a shard's slugs change only with its key
         (target / f"shard-{number}.json").write_bytes(dump([article.slug for article in members[number]]))

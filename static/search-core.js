@@ -278,8 +278,11 @@ export class SearchIndex {
   async term(term) {
     const pins = grams(term);
     const wanted = new Set(pins.map(([, one, two]) => `${one},${two}`));
-    const shift = term.length > 2 ? this.docs.buckets : 0; // the positions, or the counts
-    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(shift + bucketOf(one, two, this.docs.buckets))));
+    const { buckets } = this.docs; // files of counts by hash mod buckets, then of positions by hash mod 2 * buckets
+    const file = term.length > 2
+      ? (one, two) => buckets + bucketOf(one, two, 2 * buckets)
+      : (one, two) => bucketOf(one, two, buckets);
+    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(file(one, two))));
     const entries = new Map();
     for (const file of new Set(files)) for (const [key, body] of readBucket(file, wanted)) entries.set(key, body);
     const result = new Map();

@@ -75,7 +75,8 @@ class IndexReader:
     def postings(self, shard: int, first: int, second: int,
                  places: bool) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
         """article -> {position: flags} (`places`: a bigram's positions) or [(count, flags), ...] (counts)."""
-        number = bucket(first, second, self.docs["buckets"]) + (self.docs["buckets"] if places else 0)
+        buckets = self.docs["buckets"]
+        number = buckets + bucket(first, second, 2 * buckets) if places else bucket(first, second, buckets)
         body = self.entries(number).get((shard, first, second), b"")
         default = ((1 << self.docs["editions"]) - 1) * 2
         result: dict = {}
