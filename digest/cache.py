@@ -234,11 +234,11 @@ class BuildCache:
         """The pieces kept for `shard`."""
         return self.db.execute("SELECT pieces FROM search_shards WHERE shard = ?", (shard,)).fetchone()[0]
 
-    def save_search_shards(self, fresh: Mapping[int, tuple[str, bytes]], shards: int) -> None:
-        """Keep the shards encoded anew, and forget those past the `shards` the index has now."""
+    def save_search_shards(self, fresh: Iterable[tuple[int, str, bytes]], shards: int) -> None:
+        """Keep the shards encoded anew, (shard, key, pieces) each, taken one at a time (they are large),
+        and forget those past the `shards` the index has now."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO search_shards VALUES (?, ?, ?)",
-                                [(shard, key, pieces) for shard, (key, pieces) in sorted(fresh.items())])
+            self.db.executemany("INSERT OR REPLACE INTO search_shards VALUES (?, ?, ?)", fresh)
             self.db.execute("DELETE FROM search_shards WHERE shard >= ?", (shards,))
 
     @contextmanager

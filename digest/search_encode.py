@@ -165,25 +165,40 @@ def occurrences(points: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def encode_shard(articles: list[list[list[tuple[int, str]]]], editions: int, buckets: int) -> dict[int, bytes]:
-    """bucket -> the bytes of one shard there, from each article's segments in each edition."""
+    """file number -> the bytes of one shard there, from each article's segments in each edition: the
+    counts of n-grams in file hash(n-gram) mod buckets, the positions of bigrams in file buckets +
+    hash(bigram) mod 2 * buckets (they are larger: finer files, so a term fetches less beside its own)."""
     points, rows = layout(articles, editions)
     if not len(rows):
         return {}
     first, second, article, position, flags = occurrences(points, rows)
     default = ((1 << editions) - 1) * 2
     pairs = second != 0
-    bigram = encode_entries(first[pairs], second[pairs], article[pairs], position[pairs], flags[pairs],
-                            buckets, default, True)
-    unigram = encode_entries(first, np.zeros(len(first), dtype=np.uint32), article, position, flags,
-                             buckets, default, False)
-    return assemble(bigram, unigram, buckets)
+    keys, article_of, position_of, flags_of = merged(gram_keys(first[pairs], second[pairs], buckets),
+                                                     article[pairs], position[pairs], flags[pairs])
+    bigram_counts = count_entries(keys, article_of, flags_of, default)
+    low = np.uint64((1 << 42) - 1)
+    place_file = bucket_of((keys >> np.uint64(21)) & np.uint64(0x1FFFFF), keys & np.uint64(0x1FFFFF), 2 * buckets)
+    bigram_places = place_entries(((place_file + buckets).astype(np.uint64) << np.uint64(42)) | (keys & low),
+                                  article_of, position_of, flags_of, default)
+    keys, article, _, flags = merged(gram_keys(first, np.zeros(len(first), dtype=np.uint32), buckets), article,
+                                     position, flags)
+    unigram = count_entries(keys, article, flags, default)
+    return assemble([bigram_counts, bigram_places, unigram])
+
+
+def gram_keys(first: np.ndarray, second: np.ndarray, buckets: int) -> np.ndarray:
+    """Sort keys of n-grams: their bucket, first and second code points."""
+    bucket = bucket_of(first, second, buckets)
+    return (bucket.astype(np.uint64) << np.uint64(42)) | (first.astype(np.uint64) << np.uint64(21)) \
+        | second.astype(np.uint64)
 
 
 def merged(keys: np.ndarray, article: np.ndarray, position: np.ndarray, flags: np.ndarray):
-    """Sorted by n-gram, article and position, one occurrence per place with its editions joined.
-    The occurrences come nearly in article and position order (only the rows of a segment shown
-    differently at the same positions go back), which a stable sort sorts fast; the n-gram sort
-    after it keeps that order."""
+    """Sorted by n-gram, article and position, one occurrence per place with its editions joined:
+    (keys, article, position, flags). The occurrences come nearly in article and position order
+    (only the rows of a segment shown differently at the same positions go back), which a stable
+    sort sorts fast; the n-gram sort after it keeps that order."""
     place = article << 32 | position
     order = np.argsort(place, kind="stable")
     order = order[np.argsort(keys[order], kind="stable")]
@@ -197,58 +212,71 @@ def merged(keys: np.ndarray, article: np.ndarray, position: np.ndarray, flags: n
     return keys, place >> 32, place & 0xFFFFFFFF, flags
 
 
-def encode_entries(first: np.ndarray, second: np.ndarray, article: np.ndarray, position: np.ndarray,
-                   flags: np.ndarray, buckets: int, default: int, positions: bool) -> Entries:
-    """The n-grams' entries: per article, positions (bigrams) with their flags where not `default`,
-    or counts by flags (single characters)."""
-    bucket = bucket_of(first, second, buckets)
-    keys = (bucket.astype(np.uint64) << np.uint64(42)) | (first.astype(np.uint64) << np.uint64(21)) \
-        | second.astype(np.uint64)
-    keys, article, position, flags = merged(keys, article, position, flags)
-    if not positions:  # counted: one group per article and flags
-        order = np.lexsort((flags, article, keys))
-        keys, article, flags = keys[order], article[order], flags[order]
-        run = np.ones(len(keys), dtype=bool)
-        run[1:] = (keys[1:] != keys[:-1]) | (article[1:] != article[:-1]) | (flags[1:] != flags[:-1])
-        starts = np.flatnonzero(run)
-        counts = np.diff(np.append(starts, len(keys)))
-        keys, article, flags = keys[starts], article[starts], flags[starts]
-    new_entry = np.ones(len(keys), dtype=bool)
-    new_entry[1:] = keys[1:] != keys[:-1]
+def count_entries(keys: np.ndarray, article: np.ndarray, flags: np.ndarray, default: int) -> Entries:
+    """Entries of counts: per article, (count, flags) per distinct flags, from occurrences sorted by
+    n-gram and article (merged's): a stable sort by (n-gram and article, flags) finds them in order."""
+    run = np.ones(len(keys), dtype=bool)
+    run[1:] = (keys[1:] != keys[:-1]) | (article[1:] != article[:-1])
+    order = np.argsort((np.cumsum(run) << 16) | flags, kind="stable")
+    keys, article, flags = keys[order], article[order], flags[order]
+    run[1:] |= flags[1:] != flags[:-1]
+    starts = np.flatnonzero(run)
+    counts = np.diff(np.append(starts, len(keys)))
+    keys, article, flags = keys[starts], article[starts], flags[starts]
+    new_entry = entry_starts(keys)
+    flagged = flags != default
+    widths = 2 + flagged.astype(np.int64)
+    heads = np.cumsum(widths) - widths
+    values = np.empty(int(widths.sum()), dtype=np.int64)
+    values[heads] = article_deltas(article, new_entry)
+    values[heads + 1] = counts * 2 + flagged
+    values[heads[flagged] + 2] = flags[flagged]
+    return entries(keys, new_entry, values, heads[new_entry])
+
+
+def place_entries(keys: np.ndarray, article: np.ndarray, position: np.ndarray, flags: np.ndarray,
+                  default: int) -> Entries:
+    """Entries of positions: per article, its positions with their flags where not `default`."""
+    new_entry = entry_starts(keys)
     new_group = new_entry.copy()
     new_group[1:] |= article[1:] != article[:-1]
-    article_delta = article.copy()
-    article_delta[~new_entry] -= article[:-1][~new_entry[1:]]
     flagged = flags != default
-    if positions:
-        group_starts = np.flatnonzero(new_group)
-        counts = np.diff(np.append(group_starts, len(keys)))
-        deltas = position.copy()
-        deltas[~new_group] -= position[:-1][~new_group[1:]]
-        widths = 1 + flagged.astype(np.int64)
-        before = np.cumsum(widths) - widths
-        group_of = np.cumsum(new_group) - 1
-        at = before + 2 * (group_of + 1)
-        values = np.empty(int(widths.sum()) + 2 * len(group_starts), dtype=np.int64)
-        values[at] = deltas * 2 + flagged
-        values[at[flagged] + 1] = flags[flagged]
-        heads = before[group_starts] + 2 * np.arange(len(group_starts))
-        values[heads] = article_delta[group_starts]
-        values[heads + 1] = counts
-        entry_heads = heads[np.flatnonzero(new_entry[group_starts])]
-    else:
-        widths = 2 + flagged.astype(np.int64)
-        heads = np.cumsum(widths) - widths
-        values = np.empty(int(widths.sum()), dtype=np.int64)
-        values[heads] = article_delta
-        values[heads + 1] = counts * 2 + flagged
-        values[heads[flagged] + 2] = flags[flagged]
-        entry_heads = heads[new_entry]
+    group_starts = np.flatnonzero(new_group)
+    counts = np.diff(np.append(group_starts, len(keys)))
+    deltas = position.copy()
+    deltas[~new_group] -= position[:-1][~new_group[1:]]
+    widths = 1 + flagged.astype(np.int64)
+    before = np.cumsum(widths) - widths
+    group_of = np.cumsum(new_group) - 1
+    at = before + 2 * (group_of + 1)
+    values = np.empty(int(widths.sum()) + 2 * len(group_starts), dtype=np.int64)
+    values[at] = deltas * 2 + flagged
+    values[at[flagged] + 1] = flags[flagged]
+    heads = before[group_starts] + 2 * np.arange(len(group_starts))
+    values[heads] = article_deltas(article, new_entry)[group_starts]
+    values[heads + 1] = counts
+    return entries(keys, new_entry, values, heads[np.flatnonzero(new_entry[group_starts])])
+
+
+def entry_starts(keys: np.ndarray) -> np.ndarray:
+    new_entry = np.ones(len(keys), dtype=bool)
+    new_entry[1:] = keys[1:] != keys[:-1]
+    return new_entry
+
+
+def article_deltas(article: np.ndarray, new_entry: np.ndarray) -> np.ndarray:
+    """Each article number less the one before it in the same entry (itself at an entry's start)."""
+    deltas = article.copy()
+    deltas[~new_entry] -= article[:-1][~new_entry[1:]]
+    return deltas
+
+
+def entries(keys: np.ndarray, new_entry: np.ndarray, values: np.ndarray, entry_heads: np.ndarray) -> Entries:
+    """Entries of the sorted `keys` whose bodies are `values` as varints, each entry's starting at its head."""
     data, sizes = varints(values)
     byte_starts = np.cumsum(sizes) - sizes
     entry_bytes = np.add.reduceat(sizes, entry_heads) if len(sizes) else np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(new_entry)
-    entry_keys = keys[starts]
+    entry_keys = keys[np.flatnonzero(new_entry)]
     return Entries(entry_keys, (entry_keys >> np.uint64(42)).astype(np.int64),
                    ((entry_keys >> np.uint64(21)) & np.uint64(0x1FFFFF)).astype(np.int64),
                    (entry_keys & np.uint64(0x1FFFFF)).astype(np.int64), data, byte_starts[entry_heads], entry_bytes)
@@ -277,16 +305,17 @@ class Entries:
     lengths: np.ndarray
 
 
-def assemble(bigram: Entries, unigram: Entries, buckets: int) -> dict[int, bytes]:
-    """bucket -> its bytes in this shard: entry count, headers, bodies."""
-    data = np.concatenate((bigram.data, unigram.data))
-    keys = np.concatenate((bigram.keys, unigram.keys))
+def assemble(parts: list[Entries]) -> dict[int, bytes]:
+    """file number -> its bytes in this shard: entry count, headers, bodies."""
+    data = np.concatenate([part.data for part in parts])
+    offsets = np.cumsum([0] + [len(part.data) for part in parts[:-1]])
+    keys = np.concatenate([part.keys for part in parts])
     order = np.argsort(keys, kind="stable")
-    bucket = np.concatenate((bigram.bucket, unigram.bucket))[order]
-    first = np.concatenate((bigram.first, unigram.first))[order]
-    second = np.concatenate((bigram.second, unigram.second))[order]
-    starts = np.concatenate((bigram.starts, unigram.starts + len(bigram.data)))[order]
-    lengths = np.concatenate((bigram.lengths, unigram.lengths))[order]
+    bucket = np.concatenate([part.bucket for part in parts])[order]
+    first = np.concatenate([part.first for part in parts])[order]
+    second = np.concatenate([part.second for part in parts])[order]
+    starts = np.concatenate([part.starts + offset for part, offset in zip(parts, offsets)])[order]
+    lengths = np.concatenate([part.lengths for part in parts])[order]
     bodies = gather(data, starts, lengths).tobytes()
     new_bucket = np.ones(len(bucket), dtype=bool)
     new_bucket[1:] = bucket[1:] != bucket[:-1]

@@ -1,25 +1,30 @@
 """Site search, the index: character n-grams of the folded own text of every article, with positions,
 in files by a hash of the n-gram, one index for all editions; static/search-core.js reads it.
 
-Articles are grouped in *shards* by a hash of their slug (about SHARD_ARTICLES each); within a
-shard they are numbered in slug order. For every bigram the postings are (article, positions);
-for every single character, (article, count). A term of k >= 2 characters occurs at p exactly
-when its bigrams at offsets 0, 2, 4, ... and k - 2 occur at p plus that offset: the text is pinned
-character by character, so matching needs no text and has no false positives. Where the editions
-show a segment differently, each occurrence says which editions show it, and whether it is in the
-title (its flags: editions bit mask * 2 + 1 in the title; see digest/search_encode.py).
+Articles are grouped in *shards* by a hash of their slug (SHARD_ARTICLES or half as many each); within a
+shard they are numbered in slug order. For every n-gram the index has (article, count) and for
+every bigram also (article, positions). A term of k >= 2 characters occurs at p exactly when its
+bigrams at offsets 0, 2, 4, ... and k - 2 occur at p plus that offset: the text is pinned
+character by character, so matching needs no text and has no false positives; a term of one or
+two characters needs only the counts, which are much smaller than the positions. Where the
+editions show a segment differently, each occurrence says which editions show it, and whether it
+is in the title (its flags: editions bit mask * 2 + 1 in the title; see digest/search_encode.py).
 
 Files, under search/index/ at the site root (varints are LEB128, unsigned):
-- `<bucket>.bin`, for bucket = hash(n-gram) mod `buckets`: per shard having n-grams there,
-  varint shard, varint length, then that many bytes: varint entries; per entry varint
-  (first char - previous entry's first char), varint second char (0 for a single character),
-  varint body length; then the bodies in order. A bigram's body is a run of (varint article
-  delta, varint count, count times varint (position delta * 2 + 1 if flagged) [varint flags]);
-  a single character's, of (varint article delta, varint (count * 2 + 1 if flagged) [varint
+- `<n>.bin`: the counts of the n-grams with hash(n-gram) mod `buckets` = n, and the positions of
+  the bigrams with hash(bigram) mod 2 * `buckets` = n - buckets (positions are the larger part:
+  finer files for them). Per shard having entries there: varint shard, varint
+  length, then that many bytes: varint entries; per entry varint (first char - previous entry's
+  first char), varint second char (0 for a single character), varint body length; then the
+  bodies in order. A body of counts is a run of (varint article delta, varint (count * 2 + 1 if
+  flagged) [varint flags]), one per article and flags; a body of positions a run of (varint
+  article delta, varint count, count times varint (position delta * 2 + 1 if flagged) [varint
   flags]). Unflagged: every edition, not the title. Deltas start from 0 in each entry and article.
-- `docs.json`: buckets, editions, and per shard the slugs and their site order (0 newest).
+- `docs.json`: buckets, editions, and the number of articles in each shard: all the page loads
+  first, with `ranks.bin`, each article's site order (0 newest) as a varint, shard by shard.
+- `shard-<n>.json`: the slugs of shard n, fetched for the results shown.
 - `filters.json`: tag and source -> the articles having it, as deltas of their global numbers
-  (shard by shard, slug order within).
+  (shard by shard, slug order within), fetched when a filter is chosen.
 
 A shard's encoded pieces are kept in the build cache under a key of its articles and their text
 files' fingerprints, so an edit re-encodes one shard and the bucket files are put together again
@@ -41,10 +46,10 @@ from digest.parallel import ordered_results
 from digest.search import read_text_file
 from digest.search_encode import encode_shard, varint
 
-SHARD_ARTICLES = 256  # articles per shard, about: an edit re-encodes one shard
-MAX_BUCKETS = 4096
+SHARD_ARTICLES = 128  # articles per shard, about (64-128: shards are a power of two): an edit re-encodes one
+MAX_BUCKETS = 2048
 MIN_BUCKETS = 16
-ARTICLES_PER_BUCKET = 2.5  # at 10,000 articles, 4,096 buckets of about 20 kB
+ARTICLES_PER_BUCKET = 5  # at 10,000 articles, 2,048 buckets: 2,048 files of counts and 4,096 of positions, ~20 kB each
 INDEX_FOLDER = "search/index/"
 
 
@@ -94,12 +99,10 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
     members: list[list[Indexed]] = [[] for _ in range(shards)]
     for article in sorted(articles, key=lambda article: article.slug):
         members[shard_of(article.slug, shards)].append(article)
-    docs = dump({"buckets": buckets, "editions": editions, "shards": [
-        {"slugs": [article.slug for article in group], "rank": [article.rank for article in group]}
-        for group in members]})
+    docs = dump({"buckets": buckets, "editions": editions, "shards": [len(group) for group in members]})
     partial = laid_out_alike(current, buckets, editions, shards) and cache is not None
     pieces: list[dict[int, bytes] | None] = []
-    fresh: dict[int, tuple[str, bytes]] = {}
+    fresh: list[int] = []  # the shards encoded anew, pickled for the cache only when saved (one at a time)
     changed: set[int] = set()
     kept = cache.search_shard_keys() if cache else {}
     keys = [shard_key(group, buckets, editions) for group in members]
@@ -115,7 +118,7 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
             pieces.append(None if partial else pickle.loads(cache.search_shard(number)))
             continue
         new = encoded[number]
-        fresh[number] = (keys[number], pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
+        fresh.append(number)
         old = pickle.loads(cache.search_shard(number)) if partial and number in kept else None
         if old is None:
             partial = False
@@ -130,12 +133,16 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
         for bucket in sorted(changed):
             (target / f"{bucket}.bin").write_bytes(spliced((current / f"{bucket}.bin").read_bytes(), pieces, bucket))
     else:
-        for bucket, data in bucket_files(pieces, buckets):
+        for bucket, data in bucket_files(pieces, 3 * buckets):
             (target / f"{bucket}.bin").write_bytes(data)
+    for number in encoded if partial else range(shards):  # a shard's slugs change only with its key
+        (target / f"shard-{number}.json").write_bytes(dump([article.slug for article in members[number]]))
+    (target / "ranks.bin").write_bytes(b"".join(varint(article.rank) for group in members for article in group))
     (target / "docs.json").write_bytes(docs)
     (target / "filters.json").write_bytes(dump(filters(members)))
     if cache:
-        cache.save_search_shards(fresh, shards)
+        cache.save_search_shards(((number, keys[number], pickle.dumps(pieces[number], pickle.HIGHEST_PROTOCOL))
+                                  for number in fresh), shards)
     return partial
 
 

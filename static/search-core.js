@@ -145,80 +145,128 @@ export function readBucket(bytes, wanted) {
   return found;
 }
 
-// A body: Map article -> Map position -> flags (a bigram), or -> [[count, flags], ...] (a single character).
-function postings(body, positions, plain) {
+// A body of counts: Map article -> [[count, flags], ...].
+function counts(body, plain) {
   const result = new Map();
   const reader = new Reader(body);
   let article = 0;
   while (reader.at < body.length) {
     article += reader.varint();
-    if (!positions) {
-      const value = reader.varint();
-      const flags = value % 2 ? reader.varint() : plain;
-      if (!result.has(article)) result.set(article, []);
-      result.get(article).push([Math.floor(value / 2), flags]);
-      continue;
-    }
-    const count = reader.varint();
-    const places = new Map();
-    let position = 0;
-    for (let index = 0; index < count; index += 1) {
-      const value = reader.varint();
-      position += Math.floor(value / 2);
-      places.set(position, value % 2 ? reader.varint() : plain);
-    }
-    result.set(article, places);
+    const value = reader.varint();
+    const flags = value % 2 ? reader.varint() : plain;
+    if (!result.has(article)) result.set(article, []);
+    result.get(article).push([Math.floor(value / 2), flags]);
   }
   return result;
 }
 
-// A term's occurrences in one shard: Map article -> [[count, flags], ...].
-function occurrences(term, bodies, plain) {
-  if (term.length === 1) return bodies[0] ? postings(bodies[0], false, plain) : new Map();
-  if (bodies.some((body) => !body)) return new Map();
-  const pins = grams(term);
-  const lists = bodies.map((body) => postings(body, true, plain));
-  const found = new Map();
-  for (const [article, starts] of lists[0]) {
-    const others = [];
-    for (let index = 1; index < lists.length; index += 1) {
-      const places = lists[index].get(article);
-      if (!places) break;
-      others.push([pins[index][0], places]);
+// A body of positions, flat: article i (articles[i], ascending) has positions[starts[i]] up to
+// positions[starts[i + 1]] (ascending), flags[j] the flags of positions[j].
+function places(body, plain) {
+  const articles = [];
+  const starts = [];
+  const positions = [];
+  const flags = [];
+  const reader = new Reader(body);
+  let article = 0;
+  while (reader.at < body.length) {
+    article += reader.varint();
+    articles.push(article);
+    starts.push(positions.length);
+    const count = reader.varint();
+    let position = 0;
+    for (let index = 0; index < count; index += 1) {
+      const value = reader.varint();
+      position += Math.floor(value / 2);
+      positions.push(position);
+      flags.push(value % 2 ? reader.varint() : plain);
     }
-    if (others.length !== lists.length - 1) continue;
+  }
+  starts.push(positions.length);
+  return { articles, starts, positions, flags };
+}
+
+// A term's occurrences in one shard: Map article -> [[count, flags], ...]. `bodies`: the counts of
+// its n-gram (one or two characters), or the positions of the bigrams that pin it, which are
+// walked side by side (all ascending) rather than looked up.
+function occurrences(term, bodies, plain) {
+  if (term.length <= 2) return bodies[0] ? counts(bodies[0], plain) : new Map();
+  if (bodies.some((body) => !body)) return new Map();
+  const offsets = grams(term).map(([offset]) => offset);
+  const lists = bodies.map((body) => places(body, plain));
+  const at = lists.map(() => 0); // each list's index of the current article
+  const found = new Map();
+  const [head] = lists;
+  head.articles.forEach((article, index) => {
+    for (let other = 1; other < lists.length; other += 1) {
+      const { articles } = lists[other];
+      while (at[other] < articles.length && articles[at[other]] < article) at[other] += 1;
+      if (articles[at[other]] !== article) return;
+    }
+    const walk = lists.map((list, other) => list.starts[at[other]]);
     const shown = [];
-    for (const [start, first] of starts) {
-      let flags = first;
-      for (const [offset, places] of others) flags &= (places.get(start + offset) ?? 0) | 1;
+    for (let place = head.starts[index]; place < head.starts[index + 1]; place += 1) {
+      let flags = head.flags[place];
+      for (let other = 1; other < lists.length && flags > 1; other += 1) {
+        const list = lists[other];
+        const wanted = head.positions[place] + offsets[other];
+        const end = list.starts[at[other] + 1];
+        while (walk[other] < end && list.positions[walk[other]] < wanted) walk[other] += 1;
+        flags &= (walk[other] < end && list.positions[walk[other]] === wanted ? list.flags[walk[other]] : 0) | 1;
+      }
       if (flags > 1) shown.push([1, flags]);
     }
     if (shown.length) found.set(article, shown);
-  }
+  });
   return found;
 }
 
+// Site order of each article, shard by shard: ranks.bin's varints.
+export function readRanks(bytes) {
+  const ranks = [];
+  const reader = new Reader(bytes);
+  while (reader.at < bytes.length) ranks.push(reader.varint());
+  return ranks;
+}
+
 export class SearchIndex {
-  // `docs`: docs.json; `load(url name)`: the bytes of an index file (a Uint8Array), or of filters.json.
-  constructor(docs, edition, load) {
+  // `docs`: docs.json; `ranks`: readRanks of ranks.bin; `load(name)`: the bytes of an index file
+  // (a Uint8Array); `loadJson(name)`: an index file's JSON.
+  constructor(docs, ranks, edition, load, loadJson) {
     this.docs = docs;
+    this.ranks = ranks;
     this.bit = 1 << edition;
     this.load = load;
+    this.loadJson = loadJson;
     this.buckets = new Map();
+    this.shardSlugs = new Map();
     this.offsets = [];
     let offset = 0;
-    for (const shard of docs.shards) {
+    for (const size of docs.shards) {
       this.offsets.push(offset);
-      offset += shard.slugs.length;
+      offset += size;
     }
     this.size = offset;
   }
 
-  article(number) {
+  shardOf(number) {
     let shard = this.offsets.length - 1;
     while (this.offsets[shard] > number) shard -= 1;
-    const local = number - this.offsets[shard];
-    return { number, slug: this.docs.shards[shard].slugs[local], rank: this.docs.shards[shard].rank[local] };
+    return shard;
+  }
+
+  // Sets the slug of each of `results` ({number, ...}), fetching the slug lists of their shards.
+  async name(results) {
+    const shards = [...new Set(results.map((result) => this.shardOf(result.number)))];
+    await Promise.all(shards.map((shard) => {
+      if (!this.shardSlugs.has(shard)) this.shardSlugs.set(shard, this.loadJson(`shard-${shard}.json`));
+      return this.shardSlugs.get(shard);
+    }));
+    for (const result of results) {
+      const shard = this.shardOf(result.number);
+      result.slug = (await this.shardSlugs.get(shard))[result.number - this.offsets[shard]];
+    }
+    return results;
   }
 
   bucket(number) {
@@ -230,12 +278,16 @@ export class SearchIndex {
   async term(term) {
     const pins = grams(term);
     const wanted = new Set(pins.map(([, one, two]) => `${one},${two}`));
-    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(bucketOf(one, two, this.docs.buckets))));
+    const { buckets } = this.docs; // files of counts by hash mod buckets, then of positions by hash mod 2 * buckets
+    const file = term.length > 2
+      ? (one, two) => buckets + bucketOf(one, two, 2 * buckets)
+      : (one, two) => bucketOf(one, two, buckets);
+    const files = await Promise.all(pins.map(([, one, two]) => this.bucket(file(one, two))));
     const entries = new Map();
     for (const file of new Set(files)) for (const [key, body] of readBucket(file, wanted)) entries.set(key, body);
     const result = new Map();
     const plain = ((1 << this.docs.editions) - 1) * 2;
-    this.docs.shards.forEach((shard, number) => {
+    this.docs.shards.forEach((size, number) => {
       const bodies = pins.map(([, one, two]) => entries.get(`${number},${one},${two}`));
       for (const [local, shown] of occurrences(term, bodies, plain)) {
         let count = 0;
@@ -252,7 +304,7 @@ export class SearchIndex {
   }
 
   // The articles containing every term and passing the filters (Sets of article numbers), best first:
-  // [{number, slug, rank, titles, count}].
+  // [{number, rank, titles, count}] (`name` adds their slugs).
   async search(terms, filters = []) {
     let found = null;
     for (const term of terms) {
@@ -274,7 +326,7 @@ export class SearchIndex {
     if (found === null) found = new Map(Array.from({ length: this.size }, (_, number) => [number, { count: 0, titles: 0 }]));
     const results = [];
     for (const [number, score] of found) {
-      if (filters.every((members) => members.has(number))) results.push({ ...this.article(number), ...score });
+      if (filters.every((members) => members.has(number))) results.push({ number, rank: this.ranks[number], ...score });
     }
     return results.sort((a, b) => b.titles - a.titles || b.count - a.count || a.rank - b.rank);
   }

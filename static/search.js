@@ -2,7 +2,7 @@
 // the fold table (search/fold.json), and for each result shown its text file in this edition
 // (search/text/<slug>.json). Everything from the index or the articles is written as text nodes.
 
-import { SearchIndex, filterSets, firstMatch, foldTable, queryTerms } from "./search-core.js";
+import { SearchIndex, filterSets, firstMatch, foldTable, queryTerms, readRanks } from "./search-core.js";
 
 const PAGE_SIZE = 10; // results shown at once: each fetches its text file (about 8 kB) for the excerpt
 const DEBOUNCE_MS = 250;
@@ -45,13 +45,15 @@ async function fetchOk(url) {
 
 async function loadIndex() {
   const base = form.dataset.indexUrl.replace(/docs\.json$/, "");
-  const [docs, fold] = await Promise.all([
+  const load = async (name) => new Uint8Array(await (await fetchOk(base + name)).arrayBuffer());
+  const loadJson = async (name) => (await fetchOk(base + name)).json();
+  const [docs, ranks, fold] = await Promise.all([
     fetchOk(form.dataset.indexUrl).then((response) => response.json()),
+    load("ranks.bin"),
     fetchOk(form.dataset.foldUrl).then((response) => response.json()),
   ]);
   table = foldTable(fold);
-  const load = async (name) => new Uint8Array(await (await fetchOk(base + name)).arrayBuffer());
-  index = new SearchIndex(docs, Number(form.dataset.edition), load);
+  index = new SearchIndex(docs, readRanks(ranks), Number(form.dataset.edition), load, loadJson);
 }
 
 async function chosenFilters() {
@@ -109,7 +111,8 @@ function show(found, searched, text) {
 
 async function showMore() {
   const number = generation;
-  const slice = results.slice(shown, shown + PAGE_SIZE);
+  const slice = await index.name(results.slice(shown, shown + PAGE_SIZE));
+  if (number !== generation) return;
   const texts = await Promise.all(slice.map((result) =>
     fetchOk(form.dataset.textPattern.replace("{slug}", result.slug)).then((response) => response.json())));
   if (number !== generation) return;
@@ -172,7 +175,8 @@ function debounce(action, delay) {
 }
 
 // For tests and benchmarks: the numbers and slugs of the articles a query finds, best first.
-window.digestSearch = async (query) => (await index.search(queryTerms(table, query))).map((result) => result.slug);
+window.digestSearch = async (query) => (await index.name(await index.search(queryTerms(table, query))))
+  .map((result) => result.slug);
 
 async function start() {
   const params = new URLSearchParams(location.search);

@@ -36,13 +36,22 @@ class IndexReader:
     def __init__(self, folder: Path):
         self.folder = folder
         self.docs = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
-        self.articles = [(slug, rank) for shard in self.docs["shards"]
-                         for slug, rank in zip(shard["slugs"], shard["rank"])]
-        self.offsets = np.cumsum([0] + [len(shard["slugs"]) for shard in self.docs["shards"]]).tolist()
+        slugs = [slug for number in range(len(self.docs["shards"]))
+                 for slug in json.loads((folder / f"shard-{number}.json").read_text(encoding="utf-8"))]
+        ranks, data, at = [], (folder / "ranks.bin").read_bytes(), 0
+        while at < len(data):
+            rank, at = read_varint(data, at)
+            ranks.append(rank)
+        assert [len(json.loads((folder / f"shard-{number}.json").read_bytes())) for number in
+                range(len(self.docs["shards"]))] == self.docs["shards"] and len(ranks) == len(slugs)
+        self.articles = list(zip(slugs, ranks))
+        self.offsets = np.cumsum([0] + self.docs["shards"]).tolist()
+        self.read: set[str] = set()  # the index files the queries so far needed, as the browser fetches them
 
     @lru_cache(maxsize=None)
     def entries(self, number: int) -> dict[tuple[int, int, int], bytes]:
         """(shard, first, second) -> body, of one bucket file."""
+        self.read.add(f"{number}.bin")
         data = (self.folder / f"{number}.bin").read_bytes()
         found, at = {}, 0
         while at < len(data):
@@ -63,16 +72,19 @@ class IndexReader:
             assert at == end
         return found
 
-    def postings(self, shard: int, first: int, second: int) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
-        """article -> {position: flags} (a bigram) or [(count, flags), ...] (a single character)."""
-        body = self.entries(bucket(first, second, self.docs["buckets"])).get((shard, first, second), b"")
+    def postings(self, shard: int, first: int, second: int,
+                 places: bool) -> dict[int, dict[int, int] | list[tuple[int, int]]]:
+        """article -> {position: flags} (`places`: a bigram's positions) or [(count, flags), ...] (counts)."""
+        buckets = self.docs["buckets"]
+        number = buckets + bucket(first, second, 2 * buckets) if places else bucket(first, second, buckets)
+        body = self.entries(number).get((shard, first, second), b"")
         default = ((1 << self.docs["editions"]) - 1) * 2
         result: dict = {}
         at = article = 0
         while at < len(body):
             delta, at = read_varint(body, at)
             article += delta
-            if second == 0:
+            if not places:
                 value, at = read_varint(body, at)
                 flags = default
                 if value & 1:
@@ -96,9 +108,10 @@ class IndexReader:
         found: dict[int, tuple[int, bool]] = {}
         bit = 1 << edition
         for number in range(len(self.docs["shards"])):
-            lists = [(offset, self.postings(number, first, second)) for offset, first, second in pins(term)]
+            lists = [(offset, self.postings(number, first, second, len(term) > 2))
+                     for offset, first, second in pins(term)]
             for article in set.intersection(*(set(postings) for _, postings in lists)):
-                if len(term) == 1:
+                if len(term) <= 2:
                     shown = [(count, flags) for count, flags in lists[0][1][article] if flags >> 1 & bit]
                 else:
                     shown = []

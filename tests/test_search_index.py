@@ -114,6 +114,33 @@ def test_the_index_finds_exactly_what_a_brute_force_scan_finds(tmp_path_factory,
             assert reader.search(query, number) == scan(texts, ranks, query), (edition, query)
 
 
+@pytest.fixture(scope="module")
+def repetitive_site(tmp_path_factory) -> Path:
+    """40 articles, each with 党建 60 times: the positions of a frequent bigram are many."""
+    folder = tmp_path_factory.mktemp("repetitive")
+    config = load_config(make_project(folder) / "config.yaml").with_overrides(editions=TWO_EDITIONS)
+    write_articles(config.dir("content"), [
+        {"title": f"第{number}篇", "paragraphs": ["加强党建工作，" * 30, f"基层党建{number}，" * 30], "tags": [],
+         "source": "人民网", "authors": []} for number in range(40)])
+    build_site(config)
+    return config.dir("site")
+
+
+def test_a_term_of_two_characters_needs_its_counts_not_its_positions(repetitive_site):
+    reader = IndexReader(repetitive_site / "search/index")
+    assert len(reader.search("党建", 0)) == 40
+    fetched = sum((repetitive_site / "search/index" / name).stat().st_size for name in reader.read)
+    assert fetched < 40 * 60  # less than a byte an occurrence: no positions
+    assert len(reader.search("党建工", 1)) == 40  # a longer term does need them, and finds the same
+
+
+def test_what_the_search_page_loads_first_is_a_byte_or_two_an_article(repetitive_site):
+    """docs.json and ranks.bin: no slugs (fetched by shard for the results shown)."""
+    first = sum((repetitive_site / "search/index" / name).stat().st_size for name in ("docs.json", "ranks.bin"))
+    assert first < 2 * 40 + 100
+    assert json.loads((repetitive_site / "search/index/shard-0.json").read_bytes())[:2] == ["a00", "a01"]
+
+
 # ------------------------------------------------------------------ the seed articles ----
 
 @pytest.fixture(scope="module")
