@@ -47,6 +47,8 @@ PLACEHOLDER = "\ue000"  # Private Use Area: OpenCC passes it through unchanged, 
 # A character reference, and the placeholder itself when the text holds it: kept as they are.
 KEPT_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|" + PLACEHOLDER)
 SEPARATOR = "\uf8ff"  # the last Private Use Area character: between texts converted in one call
+# In the tags joined by NUL, a tag opening an element whose content is skipped, or marked data-noconvert.
+MARKERS = (*("\0" + start for start in SKIP_STARTS), "data-noconvert")
 HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # The switcher's label for an edition, in that edition's own script.
@@ -102,19 +104,25 @@ class TextConverter:
     def texts(self, sources: list[str]) -> list[str]:
         """Each text converted, the new ones in one call to OpenCC: joined by a separator that no
         dictionary phrase contains, they convert exactly as they would one by one, only faster."""
+        self._convert_new(sources)
         cache = self.cache
-        new = list({source: None for source in sources
-                    if source not in cache and HAN_RE.search(source)})
-        if new:
-            protected = [self._protect(source) for source in new]
-            texts = [text for text, _ in protected]
-            if any(SEPARATOR in text for text in texts):
-                converted = [self._convert(text) for text in texts]
-            else:
-                converted = self._convert(SEPARATOR.join(texts)).split(SEPARATOR)
-            for source, text, (_, used) in zip(new, converted, protected):
-                cache[source] = self._restore(text, used)
         return [cache.get(source, source) for source in sources]
+
+    def _convert_new(self, sources: list[str]) -> None:
+        """The texts of `sources` holding Han characters and not yet converted, into the cache."""
+        cache = self.cache
+        new = [source for source in dict.fromkeys(sources)
+               if source not in cache and not source.isascii() and HAN_RE.search(source)]
+        if not new:
+            return
+        protected = [self._protect(source) for source in new]
+        texts = [text for text, _ in protected]
+        if any(SEPARATOR in text for text in texts):
+            converted = [self._convert(text) for text in texts]
+        else:
+            converted = self._convert(SEPARATOR.join(texts)).split(SEPARATOR)
+        for source, text, (_, used) in zip(new, converted, protected):
+            cache[source] = self._restore(text, used)
 
     def _protect(self, source: str) -> tuple[str, list[str]]:
         """The text with each override phrase and each character reference as a placeholder, and
@@ -146,21 +154,44 @@ class TextConverter:
                 position = match.end()
             return "".join([*out, self.markup(document[position:])])
         parts = TAG_RE.split(document)  # text, tag, text, tag, ..., text
-        skipping: list[str] = []  # the open elements whose content is not converted (a stack of names)
-        texts: list[int] = []  # the parts to convert
-        for index in range(0, len(parts), 2):
-            if not skipping:
-                texts.append(index)
-            if index + 1 == len(parts):
-                break
-            tag = parts[index + 1]
-            if not skipping and (tag.startswith("</") or tag.isascii() and not tag.startswith(SKIP_STARTS)
-                                 and "data-noconvert" not in tag):
-                continue  # the common case: nothing to convert, nothing to skip
-            parts[index + 1] = self._tag(tag, skipping)
-        for index, converted in zip(texts, self.texts([parts[index] for index in texts])):
-            parts[index] = converted
+        texts, tags = parts[0::2], parts[1::2]
+        spans = iter(self._converted_spans(tags, "\0" in document))
+        first, last = next(spans)
+        numbers = []  # the texts to convert: not ASCII (no Han character), not in a skipped element
+        for number in [number for number, text in enumerate(texts) if not text.isascii()]:
+            while number >= last:
+                first, last = next(spans, (len(texts), len(texts)))
+            if number >= first:
+                numbers.append(number)
+        for number, converted in zip(numbers, self.texts([texts[number] for number in numbers])):
+            texts[number] = converted
+        parts[0::2], parts[1::2] = texts, tags
         return "".join(parts)
+
+    def _converted_spans(self, tags: list[str], plain: bool = False) -> list[tuple[int, int]]:
+        """The texts to convert, as ranges of their numbers (text k comes before tag k): all but
+        those inside a skipped element. Only the tags that may matter are looked at one by one
+        (see `_tag`): outside a skipped element, an ASCII tag that neither opens one nor is marked
+        `data-noconvert`, and any closing tag, change nothing. Their readable attributes are
+        converted in `tags` in place."""
+        spans, first, resume = [], 0, 0
+        for number in notable_tags(tags, plain):
+            if number < resume or tags[number].startswith("</"):
+                continue  # inside a skipped element (already looked at), or closing one outside any
+            skipping: list[str] = []  # the open elements whose content is not converted (a stack of names)
+            tags[number] = self._tag(tags[number], skipping)
+            if not skipping:
+                continue
+            spans.append((first, number + 1))
+            resume = number + 1
+            while skipping and resume < len(tags):
+                tags[resume] = self._tag(tags[resume], skipping)
+                resume += 1
+            if skipping:  # never closed: nothing after it is converted
+                return spans
+            first = resume
+        spans.append((first, len(tags) + 1))
+        return spans
 
     def _tag(self, tag: str, skipping: list[str]) -> str:
         """A tag: its readable attributes converted unless inside a skipped element; keeps `skipping`."""
@@ -195,6 +226,21 @@ class TextConverter:
             return match.group(1) + self.markup(inner) + match.group(3)
         return match.group(1) + str(escape(self.markup(html.unescape(inner)))) + match.group(3)
 
+
+
+def notable_tags(tags: list[str], plain: bool = False) -> list[int]:
+    """The numbers of the tags that are not ASCII, open an element whose content is skipped or are
+    marked data-noconvert, in order. A page has hundreds of tags, a handful of them notable: the
+    markers are looked for over all the tags at once (joined by NUL; `plain`: a tag may hold NUL,
+    looked at as another control character), not tag by tag."""
+    numbers = {number for number, tag in enumerate(tags) if not tag.isascii()}
+    joined = "\0" + "\0".join([tag.replace("\0", "\1") for tag in tags] if plain else tags)
+    for marker in MARKERS:
+        position = joined.find(marker)
+        while position >= 0:
+            numbers.add(joined.count("\0", 0, position + 1) - 1)  # tag k follows the (k + 1)-th NUL
+            position = joined.find(marker, position + 1)
+    return sorted(numbers)
 
 
 @cache

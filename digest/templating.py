@@ -38,8 +38,11 @@ def make_environment(config: Config, edition: Edition | None = None,
         auto_reload=False,
     )
 
+    # One Urls per edition, made once: every page links to each edition, and a new Urls checks the base URL.
+    in_editions = {other.path: urls.in_edition(other.path) for other in editions}
+
     def edition_url(other: Edition, route: Route, absolute: bool = False) -> str:
-        return urls.in_edition(other.path).url_for(route.kind, route.key, route.page, absolute=absolute)
+        return in_editions[other.path].url_for(route.kind, route.key, route.page, absolute=absolute)
 
     def edition_atom_id(kind: str, key: str | None = None) -> str:
         return atom_id(kind, key, edition.path)

@@ -12,10 +12,12 @@ import feedparser
 import opencc
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, SUB_PATH_URL, make_project, strict_feed
 from digest.config import load_config
-from digest.editions import TextConverter
+from digest.editions import SKIP_STARTS, TAG_RE as PAGE_TAG_RE, TextConverter
 from digest.errors import DigestError
 from digest.links import check_links
 from digest.render import build_site
@@ -307,6 +309,43 @@ def test_texts_converted_in_one_call_are_the_texts_converted_one_by_one():
     assert batched[-1] == "滑鼠建立" and len(set(batched) - set(lines)) > 100
     assert [line for line, out in zip(lines, batched) if "鼠标" not in line and out != S2TWP.convert(line)] == []
     assert TextConverter("s2twp").texts(["创建", "创\uf8ff建"]) == ["建立", "創\uf8ff建"]
+
+
+# Pieces of pages: texts (Han, Latin, references, line breaks, an override phrase, the placeholder)
+# and tags (skipped elements nested, unclosed and marked data-noconvert; readable and other
+# attributes; void, self-closing, comments, a lone "<").
+PAGE_PIECES = ["创建", "鼠标", "头发和布局", "Latin ", "\n", " ", "&lt;", "a&amp;b", "\ue000", "于", "里面", "< 3",
+               "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<script>", "</script>", "<style>", "</style>",
+               "<span data-noconvert>", "<b data-noconvert>", "</span>", "</b>", "<br>", "<code/>", "<hr/>",
+               '<img alt="创建" src="/鼠标.png">', '<a title="鼠标" href="/创建/">', "</a>", '<p class="头发">',
+               "<!-- 创建 -->", "<!DOCTYPE html>", "<codex>", '<meta content="布局">', "<b>", "<i>", "</i>"]
+
+
+def walked(convert: TextConverter, document: str) -> str:
+    """The page converted part by part, each text alone (`text`) and each tag by `_tag`: what
+    `markup` is defined as, without its batching, caching or skipping of plain tags."""
+    parts = PAGE_TAG_RE.split(document)
+    skipping: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            parts[index] = part if skipping else convert.text(part)
+        elif skipping or not (part.startswith("</") or part.isascii() and not part.startswith(SKIP_STARTS)
+                                and "data-noconvert" not in part):
+            parts[index] = convert._tag(part, skipping)
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PAGE_PIECES), max_size=40), min_size=1, max_size=3),
+       st.sampled_from(["s2t", "s2twp"]))
+def test_a_page_converts_as_its_parts_one_by_one(pages, conversion):
+    """Pages converted one after the other with one converter (its cache shared, as across the
+    pages of a build) are the pages converted part by part with a fresh one each."""
+    overrides = (("布局", "佈局"), ("鼠标", "滑鼠"))
+    shared = TextConverter(conversion, overrides)
+    for pieces in pages:
+        document = "".join(pieces)
+        assert shared.markup(document) == walked(TextConverter(conversion, overrides), document)
 
 
 @pytest.mark.parametrize("editions, message", [
