@@ -434,3 +434,15 @@ def seed_body(project: Path, name: str) -> str:
 
     path = project / "seeds" / name
     return render_seed(path.read_bytes(), path, load_config(project / "config.yaml"))[1]
+
+
+def test_the_record_reads_back_as_written_when_a_value_looks_like_a_number_to_yaml_1_2(tmp_path: Path) -> None:
+    """A slug `2e5` or a fingerprint `1234567e90123456` is a float under the YAML 1.2 core rules the
+    record is read with: it must be written quoted (a libyaml 1.1 dumper left them plain)."""
+    from digest.intake.record import Entry, Record, load_record, record_path
+
+    entries = {"a.txt": Entry("0" * 64, "2e5", "ingested", fingerprint="1234567e90123456"),
+               "b.txt": Entry("1" * 64, "0o17", "ingested", fingerprint="12:30")}
+    Record(record_path(tmp_path), entries).save()
+    again = load_record(tmp_path).entries
+    assert [(e.article, e.fingerprint) for e in again.values()] == [("2e5", "1234567e90123456"), ("0o17", "12:30")]

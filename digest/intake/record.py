@@ -29,7 +29,6 @@ from digest.files import write_atomic
 from digest.schema import Publication
 
 RECORD_NAME = "ingest-record.yaml"
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: the record of 10,000 seeds in 0.2 s, not 8
 DECISIONS = ("ingested", "rejected", "duplicate", "merged")
 HEADER = ("# The intake record, written by `./build.py ingest` and `./build.py reject`: what became of\n"
           "# each seed in seeds/. Commit it with content/. See README, \"The intake record\".\n")
@@ -90,7 +89,7 @@ class Record:
 
     def save(self) -> None:
         data = {seed: self.entries[seed].to_yaml() for seed in sorted(self.entries)}
-        text = HEADER + (yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=True, width=1000,
+        text = HEADER + (yaml.dump(data, Dumper=yamlcore.SafeDumper, allow_unicode=True, sort_keys=True, width=1000,
                                    default_flow_style=False) if data else "{}\n")
         if not data and not self.path.exists():
             return  # nothing to remember yet: no file made
@@ -111,9 +110,8 @@ def load_record(content_dir: Path) -> Record | None:
     try:
         data = yamlcore.load(path.read_text(encoding="utf-8"))  # YAML 1.2, a key twice is an error
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DigestError(f"invalid intake record: {getattr(exc, 'problem', exc)}", path,
-                          mark.line + 1 if mark else None) from None
+        problem, line = yamlcore.yaml_error(exc)
+        raise DigestError(f"invalid intake record: {problem}", path, line + 1 if line is not None else None) from None
     if not isinstance(data, dict):
         raise DigestError("the intake record must be a mapping of seed names", path)
     return Record(path, {str(seed): _entry(seed, item, path) for seed, item in data.items()})
