@@ -236,9 +236,11 @@ def notable_tags(tags: list[str], plain: bool = False) -> list[int]:
     numbers = {number for number, tag in enumerate(tags) if not tag.isascii()}
     joined = "\0" + "\0".join([tag.replace("\0", "\1") for tag in tags] if plain else tags)
     for marker in MARKERS:
-        position = joined.find(marker)
-        while position >= 0:
-            numbers.add(joined.count("\0", 0, position + 1) - 1)  # tag k follows the (k + 1)-th NUL
+        position, seen, counted = joined.find(marker), 0, 0
+        while position >= 0:  # the NULs counted as the markers come, not from the start each time
+            seen += joined.count("\0", counted, position + 1)
+            counted = position + 1
+            numbers.add(seen - 1)  # tag k follows the (k + 1)-th NUL
             position = joined.find(marker, position + 1)
     return sorted(numbers)
 
