@@ -10,10 +10,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATA, NAME_RE, Extracted, is_body_text, join_split_names, looks_like_name, names_line
+from digest.intake.facts import NAME_RE, Extracted, facts_data, is_body_text, join_split_names, looks_like_name, names_line
 
 PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]+[）)]")
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
@@ -35,7 +34,7 @@ TRAILING_RE = re.compile(r"[（(]([^（）()]{2,80})[）)]\s*$")
 
 @lru_cache(maxsize=1)
 def byline_rules() -> dict[str, Any]:
-    data = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))["bylines"]
+    data = facts_data()["bylines"]
     roles = sorted(data["author_roles"], key=len, reverse=True)
     data["author_role_re"] = re.compile("|".join(map(re.escape, [r for r in roles if len(r) > 1])))
     data["editor_label_re"] = re.compile(rf"^\s*(?:{'|'.join(map(re.escape, data['editor_roles']))})\s*[:：/]?\s*")

@@ -13,10 +13,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATA, DATE_RE, Extracted, is_body_text, published_date
+from digest.intake.facts import DATE_RE, Extracted, facts_data, is_body_text, published_date
 
 HEADER_SPAN = 6
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
@@ -25,7 +24,7 @@ WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五�
 
 @lru_cache(maxsize=1)
 def date_rules() -> dict[str, Any]:
-    rules = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))["date"]
+    rules = facts_data()["date"]
     rules["upload_re"] = re.compile(rules["upload_words"])
     rules["other_label_re"] = re.compile(rules["other_label"])
     return rules

@@ -81,9 +81,14 @@ class TitleChoice:
 
 
 @lru_cache(maxsize=1)
+def facts_data() -> dict[str, Any]:
+    """digest/data/facts.yaml, read once in a process: each kind of fact takes its section."""
+    return yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def title_rules() -> dict[str, Any]:
-    data = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))
-    rules = data["title"]
+    rules = facts_data()["title"]
     rules["compiled"] = {name: re.compile(pattern) for name, pattern in rules["patterns"].items()}
     rules["keep_bracket"] = re.compile(rules["trailing_bracket_keep"])
     rules["published_re"] = re.compile(rf"(?:{rules['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}")

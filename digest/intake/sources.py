@@ -11,10 +11,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATA, DATE_RE, Extracted, header_end, looks_like_name
+from digest.intake.facts import DATE_RE, Extracted, facts_data, header_end, looks_like_name
 
 JOURNAL_RE = re.compile(rf"^《?([{HAN}A-Za-z·]{{2,20}}?)》?\s*[,，]?\s*(?:19|20)\d\d\s*年\s*(?:第\s*)?\d{{1,2}}\s*期")
 OUTLET_DATE_RE = re.compile(rf"^([{HAN}]{{2,8}}(?:报|网|社|台))\s*[·•|｜/\s]\s*(?=(?:19|20)\d\d)")
@@ -25,7 +24,7 @@ SELF_OUTLET_RE = re.compile(r"^(?:本报|本刊|本网|本站|本台)$")
 
 @lru_cache(maxsize=1)
 def source_rules() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))["source"]
+    return facts_data()["source"]
 
 
 def tidy_source(value: str) -> tuple[str | None, list[str]]:
