@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 from digest.errors import DigestError
@@ -33,8 +34,8 @@ class Existing:
     def slug(self) -> str:
         return self.path.stem
 
-    @property
-    def edited(self) -> bool:
+    @cached_property
+    def edited(self) -> bool:  # asked several times a run of one file, which is read once
         return is_edited_text(self.text)
 
 

@@ -24,8 +24,8 @@ from typing import Any
 from digest.config import Config
 from digest.errors import DigestError
 from digest.files import write_atomic
-from digest.intake.articles import (Existing, back_up, changed_fields, read_existing, record_from_articles,
-                                    unified_diff, with_fingerprint)
+from digest.intake.articles import (Existing, back_up, changed_fields, fingerprint_of, read_existing,
+                                    record_from_articles, unified_diff, with_fingerprint)
 from digest.intake.articles import is_edited  # noqa: F401  (the tests' and check's way to ask)
 from digest.intake.blocks import to_blocks, to_markdown
 from digest.intake.clean import clean_text
@@ -314,7 +314,7 @@ def settle(item: Write, force: bool, root: Path) -> tuple[SeedResult, str]:
     An edited file replaced (with --force) is saved first, and the change shown as a diff."""
     meta, existing = item.rendered.meta, item.existing
     text = with_fingerprint(dump_front_matter(meta) + "\n" + item.rendered.body)
-    fingerprint = text.split("fingerprint: ", 1)[1].split("\n", 1)[0]
+    fingerprint = fingerprint_of(text)
     if existing is None:
         write_atomic(item.path, text)
         return SeedResult(item.seed, "created", item.path, meta.review), fingerprint
