@@ -275,13 +275,14 @@ def update(work: Renderer, outputs: list[Output], known: dict[str, str], cache: 
     with staging_folder(site_dir, area, swap=False) as staging:
         render_outputs(work, changed, staging, jobs, besides)
         new_index = staging / ".search-index"
-        articles = indexed_articles(outputs) if reindex else []
-        changed_only = False
+        articles, changed_only = [], False
         if reindex:
             from digest.search_index import INDEX_FOLDER, write_index  # numpy: only a build with search loads it
-        if reindex and not search_later:
-            changed_only = write_index(articles, len(work.editions), [staging, site_dir], new_index, cache,
-                                        site_dir / INDEX_FOLDER, jobs=jobs)
+
+            articles = indexed_articles(outputs)
+            if not search_later:
+                changed_only = write_index(articles, len(work.editions), [staging, site_dir], new_index, cache,
+                                            site_dir / INDEX_FOLDER, jobs=jobs)
         differ = [output.path for output in changed if not same_bytes(staging / output.path, site_dir / output.path)]
         cache.set("outputs_key", None)  # until the new record is saved, the next build writes everything
         set_stale_search(cache, articles if reindex and search_later else None)

@@ -12,7 +12,7 @@ from typing import Any
 
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import NAME_RE, Extracted, facts_data, is_body_text, join_split_names, looks_like_name, names_line
+from digest.intake.facts import HEADER_SPAN, NAME_RE, Extracted, facts_data, is_body_text, join_split_names, looks_like_name, names_line
 
 PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]+[）)]")
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
@@ -166,7 +166,6 @@ def has_role(word: str) -> bool:
     """`羊城晚报全媒体记者` is the role in front of a name, not a name."""
     return byline_rules()["author_role_re"].search(word) is not None and not NAME_RE.match(word)
 
-HEADER_SPAN = 6
 
 
 def take_other_bylines(found: Extracted, labels: Any = None) -> None:

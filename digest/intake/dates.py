@@ -15,9 +15,8 @@ from typing import Any
 
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATE_RE, Extracted, facts_data, is_body_text, published_date
+from digest.intake.facts import DATE_RE, HEADER_SPAN, Extracted, facts_data, is_body_text, published_date
 
-HEADER_SPAN = 6
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from digest.intake.bylines import LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_other_bylines, without_dateline
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, DATE_RE, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
+from digest.intake.facts import (CLOSERS, DATE_RE, HEADER_SPAN, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
                                  affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
                                  is_body_text, join_split_names, looks_like_name, names_line, published_date,
                                  tidy_title)
@@ -25,7 +25,6 @@ from digest.intake.sources import (BYLINE_OUTLET_RE, choose_source, take_header_
 from digest.intake.tags import split_run_together_tags
 
 SUMMARY_MAX = 120
-HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
 LABEL_KINDS = ("abstract", "tags", "editor", "author", "source", "ignored")  # tried in this order
 
 DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")

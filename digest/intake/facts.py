@@ -79,6 +79,7 @@ class TitleChoice:
     runner_up: Candidate | None
     weak: bool
 
+HEADER_SPAN = 6  # metadata above the body lives in the first few paragraphs
 
 @lru_cache(maxsize=1)
 def facts_data() -> dict[str, Any]:

@@ -22,6 +22,7 @@ import yaml
 
 from digest.errors import DigestError
 from digest.intake.clean.punctuation import HAN
+from digest.intake.facts import surnames
 
 MODEL_FILE = Path(__file__).parent.parent / "data" / "lines.yaml"
 HAN_CHAR = re.compile(f"[{HAN}]")
@@ -33,7 +34,6 @@ SPACE_ITEMS = re.compile(r"\s+")
 SYMBOL = re.compile(r"[!-/:-@\[-`{-~，：；？！（）]")  # ASCII punctuation: `! b2 x; k; N, s5 ]* L*` is a watermark
 KEY_VALUE = re.compile(r"^[•·●◆▪■]?\s*[\[【〔(（]?\s*([^\s:：。，,()（）\[\]【】]{1,12}?)\s*[\]】〕)）]?\s*[:：︰]")
 NAME_ITEM = re.compile(f"^[{HAN}]{{2,4}}$")
-SURNAMES_FILE = MODEL_FILE.with_name("surnames.txt")
 HEADLINE_REACH = 400  # characters of the article's opening a headline is compared with
 MAX_ROUNDS = 4  # dropping a list can expose another; a few rounds reach a fixed point
 
@@ -128,19 +128,13 @@ def _model(data: dict[str, Any]) -> Model:
         key_value_max_label=_count(key_value, "max_label"), key_value_max_length=_count(key_value, "max_length"),
         note_min_han=_count(note, "min_han"), note_quote_chars=_count(note, "quote_chars"),
         dated_item=re.compile(data["dated_item"]),
-        surnames=_surnames(),
+        surnames=surnames(),  # to tell a line of names from a menu
         han_run=re.compile(f"[{HAN}]{{{_count(data, 'sentence_min_han')}}}"),
         key_value_max_value_han=_count(key_value, "max_value_han"),
         headline_window=_count(data["headline"], "body_lines"),
         headline_min_overlap=_share(data["headline"], "min_overlap"),
         headline_min_han=_count(data["headline"], "min_han"),
         headline_max_above=_count(data["headline"], "max_above"))
-
-
-def _surnames() -> frozenset[str]:
-    """The common surnames (digest/data/surnames.txt), to tell a line of names from a menu."""
-    lines = SURNAMES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
 
 
 def _count(section: dict[str, Any], key: str) -> int:
