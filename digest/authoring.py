@@ -43,7 +43,7 @@ def check_content(config: Config) -> tuple[list[str], list[str]]:
         if slug in slugs:
             errors.append(f"error: {shown}: slug '{slug}' is also used by {slugs[slug]}")
         slugs.setdefault(slug, shown)
-        notes += [f"{shown}:{line}: review: {note}" for line, note in review_lines(path, meta)]
+        notes += [f"{shown}:{line}: review: {note}" for line, note in (review_lines(path, meta) if meta.review else [])]
         if meta.date is None and not meta.draft:  # a feed entry needs a time, and none is made up
             notes.append(f"{shown}: note: no date, so the article is in no feed; add one (date: 2024-05-26)")
     return errors, notes

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from digest.config import Config
-from digest.content import Article, front_matter_line
+from digest.editions import editions_of
+from digest.content import UNIX_EPOCH, Article, front_matter_line  # UNIX_EPOCH: the time of a feed with no entry
 from digest.errors import DigestError
 from digest.issues import Issue
 from digest.slug import slugify, unique_slug
 from digest.urls import Route
 
 SITEMAP_TEMPLATES = ("list.html", "article.html", "terms.html", "archive.html", "issue.html", "issues.html")
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # the time of a feed with no entry: fixed, never the clock
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def plan_site(articles: list[Article], config: Config, issues: list[Issue] | tup
         Page(Route("robots"), "robots.txt"),
         *host_files(config["domain"]),
     ]
-    pages += alias_pages(catalog, pages, [edition.get("path") or "" for edition in config["editions"]])
+    pages += alias_pages(catalog, pages, [edition.path for edition in editions_of(config.data)])
     return [*pages, sitemap_page(pages)]
 
 
@@ -346,7 +346,7 @@ def feed_pages(catalog: Catalog, entries: int) -> Iterator[Page]:
         dated = takewhile(lambda article: article.published, catalog.articles_of(term) if term else catalog.articles)
         articles = tuple(islice(dated, entries))  # in site order: the undated ones come last
         alternate = Route(term.kind, term.slug) if term else Route("home")
-        feed = Feed(feed_route(term), alternate, term, articles, articles[0].published if articles else EPOCH)
+        feed = Feed(feed_route(term), alternate, term, articles, articles[0].published if articles else UNIX_EPOCH)
         yield Page(feed.route, "term_feed.xml" if term else "feed.xml", {"feed": feed}, updated=feed.updated)
 
 
