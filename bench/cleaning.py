@@ -101,8 +101,10 @@ def run_ingest(pages: list[dict[str, Any]], folder: Path, corpus: Path = CORPUS)
     (project / "config.yaml").write_text(config, encoding="utf-8")
     for page in pages:
         (project / "seeds" / f"{page['id']}.txt").write_bytes((corpus / "pages" / f"{page['id']}.txt").read_bytes())
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(project / "config.yaml"), "ingest"],
-                   cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    ran = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(project / "config.yaml"), "ingest"],
+                         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    if ran.returncode and not any((project / "content").glob("*.md")):  # a crash, not pages that failed
+        raise SystemExit(f"ingest made nothing: {ran.stderr[-2000:]}")
     outputs = {}
     for path in sorted((project / "content").glob("*.md")):
         output = read_output(path)

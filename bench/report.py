@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.measure import Measurement, median
-from bench.sections import KEPT_SECTIONS, put_section, section_of  # noqa: F401  (put_section: bench/search.py's)
+from bench.sections import KEPT_SECTIONS, section_of
 from bench.projects import (BENCH_SETTINGS, FLOOR, HUGO, HUGO_PAGEFIND, PELICAN, ROOT, SHIPPED_SETTINGS, Contender,
                             hugo_binary)
 

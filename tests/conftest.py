@@ -77,3 +77,12 @@ def root_site(tmp_path_factory: pytest.TempPathFactory) -> Config:
 def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Config:
     """The basic fixture built once under a sub-path with an absolute base URL."""
     return built(tmp_path_factory.mktemp("sub"), SUB_PATH_URL)
+
+
+@pytest.fixture(scope="session")
+def dev_summary() -> dict:
+    """The real-page scorer's figures on the dev part (bench/cleaning.py): one ingest of the pages
+    for every floor test that reads them."""
+    from bench.cleaning import score_parts, summarise
+
+    return summarise(score_parts(["dev"])["dev"])

@@ -167,7 +167,7 @@ def test_a_trash_left_by_an_interrupted_run_is_emptied_first_and_waited_out(tmp_
 
 
 def test_the_search_section_of_the_results_is_replaced_in_place_and_kept_by_the_build_benchmark(tmp_path):
-    from bench.report import section_of, put_section
+    from bench.sections import put_section, section_of
 
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\n## Full clean builds\n\nfigures\n\n## How it is measured\n\nmethod\n",

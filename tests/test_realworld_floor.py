@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from bench.cleaning import score_parts, summarise
-
 NOISE_DROPPED_MIN = 0.88        # share of dev pages whose noise strings all went (69.6 % before the detector)
 PAGES_WITH_NOISE_MAX = 12       # of 102 (31 before)
 PHRASES_LOST_MAX = 10           # of 306 must-keep phrases (10 before: the detector loses none more)
@@ -17,9 +15,9 @@ FACTS_RIGHT_MIN = 0.96          # all eight facts over all dev pages (93.4 % bef
 FULLY_RIGHT_MIN = 80            # pages with every fact right, of 102 (65 before)
 
 
-@pytest.fixture(scope="module")
-def dev() -> dict:
-    return summarise(score_parts(["dev"])["dev"])
+@pytest.fixture
+def dev(dev_summary: dict) -> dict:
+    return dev_summary
 
 
 def test_noise_is_dropped_on_real_pages(dev: dict) -> None:
