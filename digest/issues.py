@@ -10,20 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.config import Config
-from digest.content import refuse_repeats
+from digest.content import in_zone, refuse_repeats
 from digest.errors import DigestError
 from digest.markdown_html import MarkdownRenderer
-from digest.schema import read_issue
+from digest.schema import parse_offset, read_issue
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One issue: its number, title, date, the slugs of its articles in order (each at its line
-    of the file, for errors), whether it is a draft, and its introduction as safe HTML."""
+    """One issue: its number, title, date (and that day's start in the site's timezone, for feeds,
+    as an article's), the slugs of its articles in order (each at its line of the file, for
+    errors), whether it is a draft, and its introduction as safe HTML."""
 
     number: int
     title: str
     date: dt.date
+    published: dt.datetime
     slugs: tuple[str, ...]
     draft: bool
     intro_html: str
@@ -45,11 +47,12 @@ def load_issues(config: Config, drafts: bool = False) -> list[Issue]:
     """Every issue file, newest (highest number) first; drafts only when asked for. A bad file, or
     two issues with one number, is an error naming the file and line."""
     renderer = MarkdownRenderer()
+    zone = parse_offset(config["timezone"])
     issues = []
     for path in issue_files(config):
         meta, intro, lines = read_issue(path)
         intro_html = renderer.render(intro)[0] if intro.strip() else ""
-        issues.append(Issue(meta.number, meta.title, meta.date, tuple(meta.articles), meta.draft, intro_html,
+        issues.append(Issue(meta.number, meta.title, meta.date, in_zone(meta.date, zone), tuple(meta.articles), meta.draft, intro_html,
                             str(path), lines))
     refuse_repeats(issues, "number", lambda number, other: f"issue number {number} is also used by {other}")
     return sorted((issue for issue in issues if drafts or not issue.draft), key=lambda issue: -issue.number)

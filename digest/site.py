@@ -275,7 +275,8 @@ def issue_pages(catalog: Catalog, issues: list[Issue] | tuple[Issue, ...], feed_
         *(Page(Route("issue", listing.issue.key), "issue.html", {"listing": listing}, updated=listing.issue.date)
           for listing in listings),
         Page(Route("issues"), "issues.html", {"listings": listings}, updated=updated),
-        Page(Route("issues_feed"), "issues_feed.xml", {"listings": listings[:feed_entries], "updated": updated},
+        Page(Route("issues_feed"), "issues_feed.xml",
+             {"listings": listings[:feed_entries], "updated": max(issue.published for issue in issues)},
              updated=updated),
     ]
 

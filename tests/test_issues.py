@@ -80,8 +80,10 @@ def test_the_issues_feed_is_atom_newest_first_with_the_introduction_and_the_arti
         entries = list(root.iter(f"{ATOM}entry"))
         assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [
             f"{SUB_PATH_URL}{edition}issues/2/", f"{SUB_PATH_URL}{edition}issues/1/"]
-        assert [entry.find(f"{ATOM}updated").text for entry in entries] == ["2024-06-30T00:00:00Z", "2024-05-31T00:00:00Z"]
-        assert root.find(f"{ATOM}updated").text == "2024-06-30T00:00:00Z"
+        # the day's start in the site's timezone (the fixture's default, +08:00), as an article's entry
+        assert [entry.find(f"{ATOM}updated").text for entry in entries] == ["2024-06-30T00:00:00+08:00",
+                                                                            "2024-05-31T00:00:00+08:00"]
+        assert root.find(f"{ATOM}updated").text == "2024-06-30T00:00:00+08:00"
         content = entries[1].find(f"{ATOM}content")
         assert len(content) == 0  # HTML carried as text, not as elements
         html = content_html(content)
@@ -90,6 +92,19 @@ def test_the_issues_feed_is_atom_newest_first_with_the_introduction_and_the_arti
         assert links == [f"{SUB_PATH_URL}{edition}articles/xss/", f"{SUB_PATH_URL}{edition}articles/zhong-guo-jing-ji/"]
     traditional = etree.fromstring((site.dir("site") / "zh-hant/issues/feed.xml").read_bytes())
     assert next(traditional.iter(f"{ATOM}entry")).find(f"{ATOM}title").text == "第 2 期：六月：社會觀察"
+
+
+def test_the_issues_feed_writes_its_times_in_the_configured_timezone_as_the_site_feed_does(tmp_path):
+    config = load_config(make_project(tmp_path) / "config.yaml").with_overrides(timezone="-05:00")
+    build_site(config)
+    issues = etree.parse(config.dir("site") / "issues/feed.xml").getroot()
+    times = [dt.datetime.fromisoformat(element.text) for element in issues.iter(f"{ATOM}updated")]
+    assert times == [dt.datetime(2024, 6, 30, tzinfo=dt.timezone(-dt.timedelta(hours=5)))] * 2 + [
+        dt.datetime(2024, 5, 31, tzinfo=dt.timezone(-dt.timedelta(hours=5)))]  # the feed's, then each issue's
+    site_feed = etree.parse(config.dir("site") / "feed.xml").getroot()
+    article_times = [element.text for element in site_feed.iter(f"{ATOM}updated")]
+    assert {text[-6:] for text in article_times} == {"-05:00"}  # written alike: the same offset, the same form
+    assert all(len(text) == len(article_times[0]) for text in [element.text for element in issues.iter(f"{ATOM}updated")])
 
 
 def test_the_home_page_links_the_latest_issue(site):
