@@ -134,6 +134,26 @@ def test_issue_pages_are_in_the_sitemap_and_every_link_resolves(site):
     assert check_links(site.dir("site"), site["base_url"]) == []
 
 
+def test_an_issue_names_the_unknown_source_as_text_as_cards_do_and_every_link_resolves(tmp_path):
+    project = make_project(tmp_path)
+    issue = project / "issues" / "2024-06.md"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("- english\n", "- english\n- wu-lai-yuan\n"),
+                     encoding="utf-8")
+    config = load_config(project / "config.yaml").with_overrides(editions=TWO_EDITIONS, search=False)
+    build_site(config)
+    site = config.dir("site")
+    for edition in ("", "zh-hant/"):
+        page = read(config, edition + "issues/2/index.html")
+        assert len(Elements(page).text_of("span", **{"class": "unknown-source"})) == 1
+        assert f"/{edition}sources/ren-min-wang/" in [link["href"] for link in Elements(page).tags("a")]
+        pages = [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.html"))]
+        linking = [path for path in pages if path.startswith(edition) and path.startswith("zh-hant/") == bool(edition)
+                   and f"/{edition}sources/wei-zhi-lai-yuan/" in [link.get("href") for link in Elements(
+                       (site / path).read_text(encoding="utf-8")).tags("a")]]
+        assert linking == [edition + "sources/index.html"]  # in its edition, only the list of sources links the group
+    assert check_links(site, config["base_url"]) == []
+
+
 def test_a_site_without_issues_has_no_issue_pages(tmp_path):
     project = make_project(tmp_path)
     shutil.rmtree(project / "issues")
