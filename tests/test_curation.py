@@ -110,6 +110,18 @@ def test_the_note_opens_the_articles_feed_entry_in_both_editions(site):
     assert '<a href="https://example.com/">來源</a>' in traditional
 
 
+@pytest.mark.parametrize("full_text_max", [100_000, 10])
+def test_the_note_is_in_its_feed_entry_once_with_the_text_or_with_the_summary(tmp_path, full_text_max):
+    config = build(tmp_path, SUB_PATH_URL, feed_full_text_max=full_text_max, search=False)
+    for edition, note in (("", "经济观察值得细读"), ("zh-hant/", "經濟觀察值得細讀")):
+        html = feed_contents(config, edition + "feed.xml")[f"{SUB_PATH_URL}{edition}articles/zhong-guo-jing-ji/"]
+        entry = Elements(html)
+        assert len(entry.tags("blockquote")) == 1 and html.count(note) == 1, html
+        assert html.startswith('<blockquote class="note">')
+        ends_with_link = entry.tags("a")[-1]["href"] == f"{SUB_PATH_URL}{edition}articles/zhong-guo-jing-ji/"
+        assert ends_with_link == (full_text_max == 10)  # the summary and a link, or the whole text
+
+
 def test_the_traditional_edition_shows_the_note_and_the_editor_converted(site):
     page = Elements(read(site, "zh-hant/" + ARTICLE))
     assert page.text_of("aside", **{"class": "note"}) == ["\n編者按\n這是編者按：經濟觀察值得細讀，另見來源。\n"]
