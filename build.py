@@ -225,8 +225,8 @@ def print_relative_url_note(config) -> None:
 def run_check(config, strict: bool = False) -> int:
     from digest.authoring import check_project, unreviewed
 
-    errors, notes = check_project(config)
-    pending = unreviewed(config, notes)
+    checked = check_project(config)
+    errors, notes, pending = checked.errors, checked.notes, unreviewed(config, checked)
     for line in notes + errors + pending:
         print(line)
     print_relative_url_note(config)
@@ -237,22 +237,23 @@ def run_check(config, strict: bool = False) -> int:
 
 def run_new(config, title: str) -> int:
     from digest.authoring import new_article
-
+    from digest.files import shown_path
     from digest.urls import Urls
 
     path = new_article(config, title)
     preview = f"http://127.0.0.1:8000{Urls(config['base_url']).url_for('article', path.stem)}"
-    print(f"created {Path(path).relative_to(config.root)}: a draft, left out of `./build.py build` until you "
+    print(f"created {shown_path(path, config.root)}: a draft, left out of `./build.py build` until you "
           f"set draft: false; `./build.py serve` shows it, marked 草稿, at {preview}")
     return 0
 
 
 def run_new_issue(config) -> int:
     from digest.curate import new_issue
+    from digest.files import shown_path
 
     path, last, articles = new_issue(config)
     since = f" (added since issue {last.number} of {last.date.isoformat()})" if last else ""
-    print(f"created {Path(path).relative_to(config.root)}: a draft issue of {len(articles)} article(s){since}")
+    print(f"created {shown_path(path, config.root)}: a draft issue of {len(articles)} article(s){since}")
     for article in articles:
         print(f"  {article.slug}  {article.date.isoformat() if article.date else '(undated)'}  {article.title}")
     print("edit its title and introduction, order its articles, then set draft: false")

@@ -287,7 +287,7 @@ class ArticleReader:
         published = in_zone(meta.date, self.zone)
         references_html = self.renderer.render(references)[0] if references.strip() else ""
         return Article(
-            slug=meta.slug or _slug_from_filename(path), title=meta.title,
+            slug=meta.slug or slug_from_filename(path), title=meta.title,
             date=published and published.date(), published=published,
             authors=_distinct(meta.authors), source=(meta.source or "").strip() or None,
             source_url=meta.source_url, also_published=tuple(meta.also_published), doi=meta.doi, tags=_distinct(meta.tags),
@@ -345,7 +345,7 @@ def _distinct(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
 
 
-def _slug_from_filename(path: Path) -> str:
+def slug_from_filename(path: Path) -> str:
     """The file name when it is a slug, of at most MAX_LENGTH characters; else a slug made from it."""
     fits = SLUG_RE.match(path.stem) and len(path.stem) <= MAX_LENGTH
     return path.stem if fits else slugify(path.stem)

@@ -13,7 +13,7 @@ import yaml
 from digest.config import Config
 from digest.content import Article, load_articles
 from digest.errors import DigestError
-from digest.files import write_atomic
+from digest.files import shown_path, write_atomic
 from digest.issues import Issue, load_issues
 from digest.schema import FENCE, SLUG_RE, read_document
 from digest.urls import Route
@@ -76,7 +76,7 @@ def rename_article(config: Config, old: str, new: str) -> list[str]:
     write_atomic(target, text)
     if target != source:
         source.unlink()
-    shown = [shown_path(config, path) for path in (source, target)]
+    shown = [shown_path(path, config.root) for path in (source, target)]
     return [f"renamed {shown[0]} -> {shown[1]}", f"{shown[1]}: slug: {old} -> {new}",
             f"{shown[1]}: aliases: added {alias}", *changes]
 
@@ -92,7 +92,7 @@ def relist_in_issues(config: Config, old: str, new: str) -> list[str]:
         line = issue.lines[issue.slugs.index(old)]
         lines[line - 1] = re.sub(rf"(?<![a-z0-9-]){re.escape(old)}(?![a-z0-9-])", new, lines[line - 1], count=1)
         write_atomic(path, "\n".join(lines))
-        changes.append(f"{shown_path(config, path)}:{line}: issue {issue.number} lists {new} (was {old})")
+        changes.append(f"{shown_path(path, config.root)}:{line}: issue {issue.number} lists {new} (was {old})")
     return changes
 
 
@@ -119,7 +119,3 @@ def _end_mark(node: yaml.Node) -> yaml.Mark:
         last = node.value[-1]
         return _end_mark(last[1] if isinstance(last, tuple) else last)
     return node.end_mark
-
-
-def shown_path(config: Config, path: Path) -> str:
-    return str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)

@@ -11,6 +11,15 @@ from pathlib import Path
 from digest.errors import DigestError
 
 
+def shown_path(path: Path | str | None, root: Path) -> str:
+    """`path` as the curator is shown it: relative to the project folder `root` when it lies inside
+    it, else as it is; "" for no path."""
+    if path is None:
+        return ""
+    path = Path(path)
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
     The file is made with the umask's mode, like any other file (mkstemp's would be 0600)."""

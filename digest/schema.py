@@ -230,9 +230,9 @@ def dump_front_matter(meta: FrontMatter) -> str:
     return f"{FENCE}\n{yamlcore.dump(data)}{FENCE}\n"
 
 
-def review_lines(path: Path, meta: FrontMatter) -> list[tuple[int, str]]:
-    """(line in the file, note) for each of a valid file's `review:` notes."""
-    yaml_text, _, _ = _split_file(path)
+def review_lines(path: Path, meta: FrontMatter, data: bytes | None = None) -> list[tuple[int, str]]:
+    """(line in the file, note) for each of a valid file's `review:` notes; `data` as for read_document."""
+    yaml_text, _, _ = _split_file(path, data)
     node, _ = yamlcore.compose_and_construct(yaml_text)
     lines = [value for key, value in (node.value if node else []) if key.value == "review"]
     if not lines or not isinstance(lines[0], yaml.SequenceNode):

@@ -43,6 +43,7 @@ import watchfiles
 
 from digest.config import Config, load_config
 from digest.errors import DigestError
+from digest.files import shown_path
 from digest.lock import project_lock
 from digest.render import BuildMemory, build_site
 from digest.search_build import finish_search
@@ -355,8 +356,7 @@ def error_page(error: Exception, root: Path) -> bytes:
         message, path, line = error.message, error.path, error.line
     else:
         message, path, line = f"internal error: {type(error).__name__}: {error}", None, None
-    shown = path.relative_to(root) if path and path.is_absolute() and path.is_relative_to(root) else path
-    where = f"{shown}, line {line}" if line else str(shown or "")
+    where = f"{shown_path(path, root)}, line {line}" if line else shown_path(path, root)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Build failed</title>

@@ -1,7 +1,11 @@
 """`new` drafts an article and never overwrites; `check` fails on bad content and broken links."""
 
+import builtins
 import datetime as dt
+import io
+import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -52,6 +56,30 @@ def test_check_passes_on_the_shipped_content_and_lists_review_notes(project, cap
     assert cli(project, "check") == 0
     out = capsys.readouterr().out
     assert "review:" in out and "check: 0 error(s)" in out
+
+
+def test_check_reads_each_content_file_once(project, monkeypatch, capsys):
+    """Validation, review notes, the issues' articles and the seeds they name, from one reading."""
+    assert cli(project, "build") == 0
+    (project / "content" / "ingest-record.yaml").unlink()  # the seeds are then those the articles name
+    (project / "seeds").mkdir()
+    (project / "issues").mkdir()
+    slug = sorted((project / "content").glob("*.md"))[0].stem
+    (project / "issues" / "1.md").write_text(f"---\nnumber: 1\ntitle: 一\ndate: 2024-01-01\narticles: [{slug}]\n---\n",
+                                             encoding="utf-8")
+    reads: Counter[str] = Counter()
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(file).parent == project / "content":
+            reads[Path(file).name] += 1
+        return real_open(file, *args, **kwargs)
+
+    real_open = io.open
+    monkeypatch.setattr(io, "open", counting_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    assert cli(project, "check") == 0
+    assert "review:" in capsys.readouterr().out
+    assert reads == Counter({path.name: 1 for path in (project / "content").glob("*.md")})
 
 
 def test_check_fails_on_a_bad_content_file_naming_file_and_line(project, capsys):

@@ -167,7 +167,7 @@ def test_a_timezone_that_is_not_an_offset_is_an_error_naming_the_key(tmp_path, v
 
 
 def test_check_notes_the_undated_articles_left_out_of_the_feeds(timed_site):
-    errors, notes = check_content(timed_site)
-    assert errors == [] and [note for note in notes if "no date" in note] == [
+    checked = check_content(timed_site)
+    assert checked.errors == [] and [note for note in checked.notes if "no date" in note] == [
         f"content/{name}.md: note: no date, so the article is in no feed; add one "
         f"(date: 2024-05-26)" for name in ("undated-a", "undated-b")]

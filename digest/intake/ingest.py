@@ -23,7 +23,7 @@ from typing import Any
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.files import write_atomic
+from digest.files import shown_path, write_atomic
 from digest.intake.articles import (Existing, back_up, changed_fields, fingerprint_of, read_existing,
                                     record_from_articles, unified_diff, with_fingerprint)
 from digest.intake.articles import is_edited  # noqa: F401  (the tests' and check's way to ask)
@@ -285,7 +285,7 @@ class Run:
         return self.content_dir / f"{slug}.md" if slug else None
 
     def shown(self, path: Path | None) -> str:
-        return str(path.relative_to(self.config.root)) if path and path.is_relative_to(self.config.root) else str(path)
+        return shown_path(path, self.config.root)
 
     def of_article(self, entry: Entry) -> str:
         return f"(of {self.shown(self.article_path(entry.article))})" if entry.decision in ("duplicate", "merged") else ""
@@ -323,9 +323,8 @@ def settle(item: Write, force: bool, root: Path) -> tuple[SeedResult, str]:
     notes = []
     if existing.edited:
         backup = back_up(item.path, existing.text)
-        shown = item.path.relative_to(root) if item.path.is_relative_to(root) else item.path
-        notes = [f"your edited version is saved as {backup.relative_to(root) if backup.is_relative_to(root) else backup}",
-                 unified_diff(existing.text, text, str(shown)).rstrip("\n")]
+        notes = [f"your edited version is saved as {shown_path(backup, root)}",
+                 unified_diff(existing.text, text, shown_path(item.path, root)).rstrip("\n")]
     write_atomic(item.path, text)
     fields = changed_fields(existing.meta, existing.body, meta, item.rendered.body)
     return SeedResult(item.seed, "updated", item.path, meta.review, notes=notes,

@@ -6,9 +6,9 @@ stays in seeds/), and the intake record says `rejected`, so ingest never makes i
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from digest.config import Config
+from digest.files import shown_path
 from digest.intake.articles import Existing, back_up, read_existing, record_from_articles
 from digest.intake.merges import amend, merge_note, relisted
 from digest.intake.record import Entry, Record, load_record
@@ -30,11 +30,11 @@ def reject(config: Config, targets: list[str]) -> list[str]:
         slug = entry.article if entry and entry.decision in ("ingested", "rejected") else None
         article = existing.get(slug or "")
         record.entries[name] = Entry(sha, slug, "rejected")
-        lines.append(f"rejected       {name}" + (f": {_shown(article.path, config.root)} deleted" if article else ""))
+        lines.append(f"rejected       {name}" + (f": {shown_path(article.path, config.root)} deleted" if article else ""))
         if article is not None:
             if article.edited:
                 lines.append(f"{'':<15}your edited version is saved as "
-                             f"{_shown(back_up(article.path, article.text), config.root)}")
+                             f"{shown_path(back_up(article.path, article.text), config.root)}")
             article.path.unlink()
         if entry is not None and entry.decision == "merged":
             lines += _unlist(config, record, existing.get(entry.article or ""), name, entry)
@@ -51,9 +51,5 @@ def _unlist(config: Config, record: Record, article: Existing | None, name: str,
     note = merge_note(name, entry.published, config["script"])
     meta = relisted(article.meta, record.merged_into(article.slug), config["script"], replaced={note: None})
     backup = amend(article, meta)
-    saved = [f"{'':<15}your edited version is saved as {_shown(backup, config.root)}"] if backup else []
-    return [f"{'':<15}no longer listed in {_shown(article.path, config.root)}'s also_published", *saved]
-
-
-def _shown(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    saved = [f"{'':<15}your edited version is saved as {shown_path(backup, config.root)}"] if backup else []
+    return [f"{'':<15}no longer listed in {shown_path(article.path, config.root)}'s also_published", *saved]

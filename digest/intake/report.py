@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.files import shown_path
+
 
 @dataclass
 class SeedResult:
@@ -49,16 +51,10 @@ class IngestReport:
 def result_lines(result: SeedResult, root: Path, notes: bool) -> list[str]:
     if result.error:
         return [f"{result.status:<14} {result.error}"]
-    where = shown(result.path, root)
+    where = shown_path(result.path, root)
     arrow = f"{result.seed} -> {where}" if where and result.status != "seed gone" else result.seed
     if result.status == "seed gone":
         arrow = f"{result.seed}: {where} kept"
     line = f"{result.status:<14} {arrow}" + (f" {result.detail}" if result.detail else "")
     extra = [f"{'':<15}review: {note}" for note in result.review] if notes else []
     return [line, *extra, *(f"{'':<15}{note}" if "\n" not in note else note for note in result.notes)]
-
-
-def shown(path: Path | None, root: Path) -> str:
-    if path is None:
-        return ""
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
