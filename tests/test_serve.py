@@ -19,8 +19,9 @@ import pytest
 from conftest import REPO, SUB_PATH_URL
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.preview_http import EVENTS_PATH, content_type
 from digest.schema import read_document
-from digest.serve import EVENTS_PATH, Preview, content_type
+from digest.serve import Preview
 
 ARTICLE = "content/zhong-guo-jing-ji.md"
 ARTICLE_URL = "/digest/articles/zhong-guo-jing-ji/"
@@ -249,7 +250,7 @@ def test_a_bad_since_is_a_400_not_a_traceback(preview: Preview, capsys, since: b
 
 
 def test_idle_connections_are_closed_and_event_streams_are_not(preview: Preview, project: Path, monkeypatch):
-    monkeypatch.setattr("digest.serve.IDLE_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr("digest.preview_http.IDLE_TIMEOUT_SECONDS", 0.5)
     address = preview.server.server_address[:2]
     for sent in (b"", b"GET /digest/ HTTP/1.0\r\nHost: 127.0.0.1\r\n"):  # nothing, or a request never ended
         with socket.create_connection(address, timeout=TIMEOUT) as connection:
