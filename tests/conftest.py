@@ -1,10 +1,14 @@
-"""Shared test helpers: fixture mini-projects copied into a temporary folder, content edits, site snapshots."""
+"""Shared test helpers: fixture mini-projects copied into a temporary folder, content edits, site snapshots,
+the command line run in this process, waiting for something to happen."""
 
 from __future__ import annotations
 
 import shutil
+import time
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -26,6 +30,35 @@ def make_project(folder: Path, case: str = "basic") -> Path:
         if not (project / name).exists():
             (project / name).symlink_to(REPO / name)
     return project
+
+
+def cli(project: Path, *args: str) -> int:
+    """`./build.py ARGS` in this process, on a project folder (its config.yaml) or on a config file;
+    its exit status."""
+    import build
+
+    config = project if project.suffix in (".yaml", ".yml") else project / "config.yaml"
+    return build.main(["--config", str(config), *args])
+
+
+def cli_output(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """`cli`, and what it printed (stdout, then stderr)."""
+    status = cli(project, *args)
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+Found = TypeVar("Found")
+
+
+def wait_for(check: Callable[[], Found], what: str, timeout: float = 60, every: float = 0.02) -> Found:
+    """Poll `check` until it returns something true, and return that; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"after {timeout} s still waiting for {what}")
+        time.sleep(every)
+    return result
 
 
 def edit_content_file(path: Path, what: str, value) -> None:

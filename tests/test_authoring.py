@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import build
+from conftest import cli
 from digest.authoring import new_article
 from digest.config import load_config
 from digest.errors import DigestError
@@ -26,10 +26,6 @@ def project(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
     return tmp_path
-
-
-def cli(project: Path, *args: str) -> int:
-    return build.main(["--config", str(project / "config.yaml"), *args])
 
 
 def test_new_creates_a_valid_draft_with_a_pinyin_slug(project):

@@ -7,17 +7,11 @@ import http.client
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import build
-from conftest import REPO
+from conftest import REPO, cli
 from test_serve import TIMEOUT, read_line_until
 
 DRAFT_MARK = '<span class="draft-mark">草稿</span>'
-
-
-def cli(project: Path, *args: str) -> int:
-    return build.main(["--config", str(project / "config.yaml"), *args])
 
 
 def fetch(url: str) -> tuple[int, str]:

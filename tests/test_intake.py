@@ -2,34 +2,25 @@
 in a temporary project: the intake record, rejections that stick, restore, seeds deleted, per-seed
 ingest, --force with a backup and a diff, a seed changed under an edited article, duplicates and
 reposts merged (and shown on the page), quiet and verbose reports, review notes with their line,
-check --strict, and the Pages workflow publishing only what is committed."""
+check --strict (the Pages workflow publishing only what is committed is run in test_workflows.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-import build
+from conftest import cli_output
 from digest.schema import read_document
 from tests.test_ingest import ROOT, SEEDS, make_project
 
 RECORD = Path("content") / "ingest-record.yaml"
-
-
-def cli(project: Path, capsys, *args: str) -> tuple[int, str]:
-    status = build.main(["--config", str(project / "config.yaml"), *args])
-    captured = capsys.readouterr()
-    return status, captured.out + captured.err
 
 
 def articles(project: Path) -> dict[str, Path]:
@@ -51,7 +42,7 @@ def without_search(project: Path) -> Path:
 @pytest.fixture
 def two(tmp_path, capsys) -> Path:
     project = make_project(tmp_path / "p", SEEDS[:2])
-    assert cli(project, capsys, "ingest")[0] == 0
+    assert cli_output(project, capsys, "ingest")[0] == 0
     return project
 
 
@@ -66,7 +57,7 @@ def test_record_names_each_seed_its_hash_article_and_fingerprint(two, capsys):
         assert entry["article"] == path.stem and entry["decision"] == "ingested"
         assert f"fingerprint: {entry['fingerprint']}\n" in path.read_text(encoding="utf-8")
     before = (two / RECORD).read_bytes()
-    cli(two, capsys, "ingest")
+    cli_output(two, capsys, "ingest")
     assert (two / RECORD).read_bytes() == before  # deterministic: the same run writes the same record
 
 
@@ -74,29 +65,29 @@ def test_record_names_each_seed_its_hash_article_and_fingerprint(two, capsys):
 
 def test_reject_by_command_deletes_the_article_and_ingest_never_remakes_it(two, capsys):
     seed, path = next(iter(articles(two).items()))
-    status, out = cli(two, capsys, "reject", path.stem)
+    status, out = cli_output(two, capsys, "reject", path.stem)
     assert status == 0 and f"rejected       {seed}: content/{path.name} deleted" in out
     assert not path.exists() and record(two)[seed]["decision"] == "rejected"
-    status, out = cli(two, capsys, "ingest")
+    status, out = cli_output(two, capsys, "ingest")
     assert status == 0 and not path.exists() and seed not in out
-    assert re.search(rf"rejected\s+{seed}", cli(two, capsys, "ingest", "-v")[1])
+    assert re.search(rf"rejected\s+{seed}", cli_output(two, capsys, "ingest", "-v")[1])
 
 
 def test_deleting_an_article_is_a_rejection_reported_once(two, capsys):
     seed, path = next(iter(articles(two).items()))
     path.unlink()
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert f"rejected       {seed} (content/{path.name} was deleted)" in out
     assert not path.exists() and record(two)[seed]["decision"] == "rejected"
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert seed not in out and not path.exists()
 
 
 def test_restore_brings_a_rejected_seed_back_under_its_slug(two, capsys):
     seed, path = next(iter(articles(two).items()))
     text = path.read_text(encoding="utf-8")
-    cli(two, capsys, "reject", seed)
-    status, out = cli(two, capsys, "ingest", "--restore", seed)
+    cli_output(two, capsys, "reject", seed)
+    status, out = cli_output(two, capsys, "ingest", "--restore", seed)
     assert status == 0 and re.search(rf"created\s+{seed} -> content/{path.name}", out)
     assert path.read_text(encoding="utf-8") == text and record(two)[seed]["decision"] == "ingested"
 
@@ -104,13 +95,13 @@ def test_restore_brings_a_rejected_seed_back_under_its_slug(two, capsys):
 def test_deleted_seed_is_reported_and_its_article_kept(two, capsys):
     seed, path = next(iter(articles(two).items()))
     (two / "seeds" / seed).unlink()
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert f"seed gone      {seed}: content/{path.name} kept" in out and path.exists()
-    assert seed not in cli(two, capsys, "ingest")[1]  # said once
+    assert seed not in cli_output(two, capsys, "ingest")[1]  # said once
 
 
 def test_unknown_name_is_one_clear_error(two, capsys):
-    status, out = cli(two, capsys, "reject", "no-such-thing")
+    status, out = cli_output(two, capsys, "reject", "no-such-thing")
     assert status == 1 and out.strip().startswith("error: no seed or article named 'no-such-thing'")
     assert "Traceback" not in out
 
@@ -125,7 +116,7 @@ def test_unreadable_article_is_reported_and_its_seed_left_alone(two, capsys, wit
     broken = path.read_text(encoding="utf-8").replace("title: ", "title: [", 1)
     path.write_text(broken, encoding="utf-8")
     before = sorted(p.name for p in (two / "content").glob("*.md"))
-    status, out = cli(two, capsys, "ingest")
+    status, out = cli_output(two, capsys, "ingest")
     assert status == 1
     assert re.search(rf"^failed\s+content/{re.escape(path.name)}:\d+: invalid front-matter YAML", out, re.M)
     assert sorted(p.name for p in (two / "content").glob("*.md")) == before  # no …-2.md
@@ -137,7 +128,7 @@ def test_also_published_is_validated_with_its_line(two, capsys):
     text = path.read_text(encoding="utf-8").replace("tags:", "also_published:\n- {site: 人民网}\ntags:", 1)
     path.write_text(text, encoding="utf-8")
     line = text.split("\n").index("also_published:") + 1
-    status, out = cli(two, capsys, "check")
+    status, out = cli_output(two, capsys, "check")
     assert status == 1 and f"error: {path}:{line}: unknown key 'site' in 'also_published'" in out
 
 
@@ -145,47 +136,25 @@ def test_also_published_is_validated_with_its_line(two, capsys):
 
 def test_check_reports_seeds_not_ingested_and_strict_fails_on_them(tmp_path, capsys):
     project = without_search(make_project(tmp_path / "p", SEEDS[:2]))
-    cli(project, capsys, "ingest", SEEDS[0].name)
+    cli_output(project, capsys, "ingest", SEEDS[0].name)
     for path in (project / "content").glob("*.md"):  # the curator reviewed it
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"^review:\n(?:- .*\n)+", "review: []\n", text, flags=re.M), encoding="utf-8")
-    assert cli(project, capsys, "build")[0] == 0
-    status, out = cli(project, capsys, "check")
+    assert cli_output(project, capsys, "build")[0] == 0
+    status, out = cli_output(project, capsys, "check")
     assert status == 0 and "1 seeds not ingested: " + SEEDS[1].name in out
-    status, out = cli(project, capsys, "check", "--strict")
+    status, out = cli_output(project, capsys, "check", "--strict")
     assert status == 1 and "1 seeds not ingested" in out
-    cli(project, capsys, "reject", SEEDS[1].name)  # a decision: no longer pending
-    assert cli(project, capsys, "check", "--strict")[0] == 0
+    cli_output(project, capsys, "reject", SEEDS[1].name)  # a decision: no longer pending
+    assert cli_output(project, capsys, "check", "--strict")[0] == 0
 
 
 def test_strict_check_fails_on_open_review_notes(tmp_path, capsys):
     project = without_search(make_project(tmp_path / "p", [SEEDS[0]]))  # 000 has review notes
-    assert cli(project, capsys, "ingest")[0] == 0 and cli(project, capsys, "build")[0] == 0
-    assert cli(project, capsys, "check")[0] == 0
-    status, out = cli(project, capsys, "check", "--strict")
+    assert cli_output(project, capsys, "ingest")[0] == 0 and cli_output(project, capsys, "build")[0] == 0
+    assert cli_output(project, capsys, "check")[0] == 0
+    status, out = cli_output(project, capsys, "check", "--strict")
     assert status == 1 and "1 articles with open review notes" in out
-
-
-def test_pages_workflow_publishes_only_committed_content(tmp_path):
-    """The Pages job's build.py steps, run verbatim, with a new seed nobody ingested."""
-    from tests.test_workflows import BIN, IGNORE, pages_build_steps
-
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=IGNORE)
-    (project / "seeds" / "zzz_new.txt").write_text(
-        "未经审核的新文章标题\n\n这是一篇刚刚放进种子目录、还没有人看过的文章，它的正文足够长，不应当被发布到网站上。\n",
-        encoding="utf-8")
-    content_before = {p.name: p.read_bytes() for p in (project / "content").iterdir()}
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    for step in pages_build_steps():
-        step_env = {**env, "BASE_URL": "https://example.github.io/digest/"}
-        result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project, env=step_env,
-                                capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert {p.name: p.read_bytes() for p in (project / "content").iterdir()} == content_before
-    pages = [p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html")]
-    assert pages and not any("未经审核的新文章标题" in page for page in pages)
 
 
 # ------------------------------------------------------------------ 4. edits are never lost
@@ -200,7 +169,7 @@ def test_ingest_of_named_seeds_touches_no_other(two, capsys):
     paths = articles(two)
     append_to_seed(two, first, "补充的第一段新的正文内容，用来测试只更新指定的种子。")
     append_to_seed(two, second, "补充的第二段新的正文内容，这一段不应当被写进文章里。")
-    status, out = cli(two, capsys, "ingest", first)
+    status, out = cli_output(two, capsys, "ingest", first)
     assert status == 0 and re.search(rf"updated\s+{first}", out) and second not in out
     assert "补充的第一段" in paths[first].read_text(encoding="utf-8")
     assert "补充的第二段" not in paths[second].read_text(encoding="utf-8")
@@ -215,7 +184,7 @@ def edit(path: Path) -> str:
 def test_force_saves_the_edited_file_and_shows_the_diff(two, capsys):
     seed, path = next(iter(articles(two).items()))
     edited = edit(path)
-    status, out = cli(two, capsys, "ingest", "--force", seed)
+    status, out = cli_output(two, capsys, "ingest", "--force", seed)
     backups = list((two / "content" / ".replaced").glob("*.md"))
     assert status == 0 and len(backups) == 1 and backups[0].read_text(encoding="utf-8") == edited
     assert f"saved as content/.replaced/{backups[0].name}" in out
@@ -229,9 +198,9 @@ def test_force_saves_the_edited_file_and_shows_the_diff(two, capsys):
 def test_seed_changed_under_an_edited_article_says_how_to_take_it(two, capsys):
     seed, path = next(iter(articles(two).items()))
     edited = edit(path)
-    assert seed not in cli(two, capsys, "ingest")[1]  # an edit alone is nothing new
+    assert seed not in cli_output(two, capsys, "ingest")[1]  # an edit alone is nothing new
     append_to_seed(two, seed, "种子里新增的一段正文，文章已经被编辑过了。")
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert re.search(rf"kept \(edited\)\s+{seed}", out) and f"`./build.py ingest --force {seed}`" in out
     assert path.read_text(encoding="utf-8") == edited
 
@@ -241,7 +210,7 @@ def test_seed_changed_under_an_edited_article_says_how_to_take_it(two, capsys):
 def test_byte_identical_seed_is_a_duplicate_not_an_article(two, capsys):
     seed, path = next(iter(articles(two).items()))
     shutil.copy(two / "seeds" / seed, two / "seeds" / "zz_copy.txt")
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert f"duplicate      zz_copy.txt -> content/{path.name} (same bytes as content/{path.name}" in out
     assert len(articles(two)) == 2 and record(two)["zz_copy.txt"] == {
         "sha256": record(two)[seed]["sha256"], "article": path.stem, "decision": "duplicate"}
@@ -250,7 +219,7 @@ def test_byte_identical_seed_is_a_duplicate_not_an_article(two, capsys):
 def test_a_short_new_seed_beside_articles_is_an_article(two, capsys):
     """Too short for a sample of its 5-grams: compared exactly only, and ingested."""
     (two / "seeds" / "zz_short.txt").write_text("短讯标题\n\n会议于今日召开，代表们出席了会议。\n", encoding="utf-8")
-    status, out = cli(two, capsys, "ingest")
+    status, out = cli_output(two, capsys, "ingest")
     assert status == 0 and re.search(r"created\s+zz_short\.txt -> content/", out)
 
 
@@ -270,13 +239,13 @@ def repost_pair(tmp_path: Path, edits: int = 2) -> Path:
 
 def test_repost_is_merged_and_shown_on_the_page_in_both_editions(tmp_path, capsys):
     project = repost_pair(tmp_path)
-    status, out = cli(project, capsys, "ingest")
+    status, out = cli_output(project, capsys, "ingest")
     assert status == 0 and re.search(r"merged\s+b\.txt -> content/\S+\.md \(a repost from 福建观察", out)
     (path,) = (project / "content").glob("*.md")
     meta = read_document(path)[0]
     assert [(p.source, p.url) for p in meta.also_published] == [("福建观察", "https://b.example.cn/2.html")]
     assert meta.also_published[0].date is not None and any("b.txt" in note for note in meta.review)
-    assert cli(project, capsys, "build")[0] == 0
+    assert cli_output(project, capsys, "build")[0] == 0
     for edition, label in (("", "同时刊载于"), ("zh-hant/", "同時刊載於")):
         html = (project / "site" / edition / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
         links = Links()
@@ -295,39 +264,39 @@ class Links(HTMLParser):
 
 def test_restore_takes_a_merged_repost_back_as_its_own_article(tmp_path, capsys):
     project = repost_pair(tmp_path)
-    cli(project, capsys, "ingest")
-    status, out = cli(project, capsys, "ingest", "--restore", "b.txt")
+    cli_output(project, capsys, "ingest")
+    status, out = cli_output(project, capsys, "ingest", "--restore", "b.txt")
     assert status == 0 and re.search(r"created\s+b\.txt -> content/\S+-2\.md", out)
 
 
 def test_repost_arriving_later_is_added_to_an_edited_article_without_touching_its_body(tmp_path, capsys):
     project = repost_pair(tmp_path)
     repost = (project / "seeds" / "b.txt").rename(tmp_path / "b.txt")
-    cli(project, capsys, "ingest")
+    cli_output(project, capsys, "ingest")
     (path,) = (project / "content").glob("*.md")
     edited = edit(path)
     repost.rename(project / "seeds" / "b.txt")
-    out = cli(project, capsys, "ingest")[1]
+    out = cli_output(project, capsys, "ingest")[1]
     assert re.search(rf"merged\s+b\.txt -> content/{path.name}", out)
     meta, body, _ = read_document(path)
     assert [p.source for p in meta.also_published] == ["福建观察"] and "编辑补充的一段" in body and meta.draft
     assert body == edited.split("\n---\n", 1)[1]
     assert [b.read_text(encoding="utf-8") for b in (project / "content" / ".replaced").glob("*.md")] == [edited]
-    cli(project, capsys, "ingest", "--restore", "b.txt")  # a wrong merge undone: no longer listed
+    cli_output(project, capsys, "ingest", "--restore", "b.txt")  # a wrong merge undone: no longer listed
     assert read_document(path)[0].also_published == []
 
 
 # ------------------------------------------------------------------ 6. a quiet, useful report
 
 def test_quiet_report_by_default_every_seed_with_v(two, capsys):
-    out = cli(two, capsys, "ingest")[1]
+    out = cli_output(two, capsys, "ingest")[1]
     assert out.strip() == "ingest: 2 seeds: 2 unchanged"
-    out = cli(two, capsys, "ingest", "-v")[1]
+    out = cli_output(two, capsys, "ingest", "-v")[1]
     assert all(re.search(rf"unchanged\s+{seed.name} -> content/", out) for seed in SEEDS[:2])
 
 
 def test_review_lists_each_note_with_its_file_and_line(two, capsys):
-    status, out = cli(two, capsys, "review")
+    status, out = cli_output(two, capsys, "review")
     notes = re.findall(r"^(content/\S+\.md):(\d+): (.+)$", out, re.M)
     assert status == 0 and notes
     expected = {(f"content/{path.name}", note) for path in articles(two).values() for note in read_document(path)[0].review}
@@ -351,11 +320,11 @@ def test_serve_says_when_it_ingests_new_seeds(two, capsys):
 
 def test_config_change_lists_the_articles_and_fields_it_changes(tmp_path, capsys):
     project = make_project(tmp_path / "p", [SEEDS[4]])  # 004: source 人民论坛网, tag 网格化
-    cli(project, capsys, "ingest")
+    cli_output(project, capsys, "ingest")
     config = project / "config.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("    - 网格化\n", "")
                       .replace("    人民论坛网: 人民论坛网\n", ""), encoding="utf-8")
-    out = cli(project, capsys, "ingest")[1]
+    out = cli_output(project, capsys, "ingest")[1]
     (path,) = articles(project).values()
     assert re.search(rf"updated\s+{SEEDS[4].name} -> content/{path.name} \(source, tags\)", out), out
 

@@ -11,14 +11,15 @@ from pathlib import Path
 from digest.intake.articles import is_edited
 from digest.schema import read_document
 from tests.test_ingest import ROOT, make_project
-from tests.test_intake import articles, cli, edit, record, repost_pair
+from conftest import cli_output
+from tests.test_intake import articles, edit, record, repost_pair
 
 REAL_PAGES = sorted((ROOT / "tests" / "realworld" / "pages").glob("*.txt"))
 
 
 def merged_pair(tmp_path: Path, capsys) -> tuple[Path, Path]:
     project = repost_pair(tmp_path)
-    assert cli(project, capsys, "ingest")[0] == 0
+    assert cli_output(project, capsys, "ingest")[0] == 0
     (path,) = (project / "content").glob("*.md")
     assert [p.source for p in read_document(path)[0].also_published] == ["福建观察"]
     return project, path
@@ -30,13 +31,13 @@ def notes_of(path: Path, seed: str) -> list[str]:
 
 def test_rejecting_a_merged_repost_removes_it_and_its_note_from_the_article(tmp_path, capsys):
     project, path = merged_pair(tmp_path, capsys)
-    status, out = cli(project, capsys, "reject", "b.txt")
+    status, out = cli_output(project, capsys, "reject", "b.txt")
     assert status == 0 and f"no longer listed in content/{path.name}'s also_published" in out
     meta = read_document(path)[0]
     assert meta.also_published == [] and notes_of(path, "b.txt") == [] and meta.review  # the other notes stay
     assert not is_edited(path) and record(project)["b.txt"]["decision"] == "rejected"
     before = path.read_text(encoding="utf-8")
-    out = cli(project, capsys, "ingest", "-v")[1]
+    out = cli_output(project, capsys, "ingest", "-v")[1]
     assert re.search(r"rejected\s+b\.txt", out) and path.read_text(encoding="utf-8") == before
     assert list(articles(project)) == ["a.txt"]
 
@@ -44,7 +45,7 @@ def test_rejecting_a_merged_repost_removes_it_and_its_note_from_the_article(tmp_
 def test_rejecting_a_repost_merged_into_an_edited_article_saves_the_edit_first(tmp_path, capsys):
     project, path = merged_pair(tmp_path, capsys)
     edited = edit(path)
-    out = cli(project, capsys, "reject", "b.txt")[1]
+    out = cli_output(project, capsys, "reject", "b.txt")[1]
     (backup,) = (project / "content" / ".replaced").glob("*.md")
     assert backup.read_text(encoding="utf-8") == edited and f"saved as content/.replaced/{backup.name}" in out
     meta, body, _ = read_document(path)
@@ -60,7 +61,7 @@ def test_a_merged_repost_follows_its_changed_seed(tmp_path, capsys):
     old_date = read_document(path)[0].also_published[0].date
     text = re.sub(r"发布时间：\d{4}年\d\d月\d\d日", "发布时间：2009年03月04日", seed.read_text(encoding="utf-8"))
     seed.write_text(text, encoding="utf-8")
-    status, out = cli(project, capsys, "ingest")
+    status, out = cli_output(project, capsys, "ingest")
     assert status == 0 and re.search(rf"merged\s+b\.txt -> content/{path.name}", out)
     (listed,) = read_document(path)[0].also_published
     assert str(listed.date) == "2009-03-04" != str(old_date) and record(project)["b.txt"]["decision"] == "merged"
@@ -73,7 +74,7 @@ def test_a_merged_repost_follows_a_source_names_change_in_an_edited_article(tmp_
     config = project / "config.yaml"
     named = config.read_text(encoding="utf-8").replace("  source_names:\n", "  source_names:\n    福建观察: 福建日报\n")
     config.write_text(named, encoding="utf-8")
-    status, out = cli(project, capsys, "ingest")
+    status, out = cli_output(project, capsys, "ingest")
     assert status == 0 and re.search(rf"updated\s+b\.txt -> content/{path.name} \(its also_published entry: source\)", out)
     meta, body, _ = read_document(path)
     assert [(p.source, p.url) for p in meta.also_published] == [("福建日报", "https://b.example.cn/2.html")]
@@ -81,13 +82,13 @@ def test_a_merged_repost_follows_a_source_names_change_in_an_edited_article(tmp_
     assert record(project)["b.txt"]["published"]["source"] == "福建日报" and body == edited.split("\n---\n", 1)[1]
     (backup,) = (project / "content" / ".replaced").glob("*.md")
     assert backup.read_text(encoding="utf-8") == edited and f"is saved as content/.replaced/{backup.name}" in out
-    assert cli(project, capsys, "ingest")[1].strip().endswith("1 kept (edited), 1 merged")  # said once
+    assert cli_output(project, capsys, "ingest")[1].strip().endswith("1 kept (edited), 1 merged")  # said once
 
 
 def test_restoring_a_merged_repost_removes_its_note_from_an_edited_article(tmp_path, capsys):
     project, path = merged_pair(tmp_path, capsys)
     edit(path)
-    status, out = cli(project, capsys, "ingest", "--restore", "b.txt")
+    status, out = cli_output(project, capsys, "ingest", "--restore", "b.txt")
     assert status == 0 and re.search(r"created\s+b\.txt -> content/\S+-2\.md", out)
     assert read_document(path)[0].also_published == [] and notes_of(path, "b.txt") == []
 
@@ -98,7 +99,7 @@ def test_real_reposts_are_merged_and_no_other_real_page_is(tmp_path, capsys):
     (tid 4025259) on a mirror forum, which once its anti-copy watermark lines are dropped is the
     same text; every other page is a story of its own."""
     project = make_project(tmp_path / "p", REAL_PAGES)
-    assert cli(project, capsys, "ingest")[0] == 0
+    assert cli_output(project, capsys, "ingest")[0] == 0
     entries = record(project)
     assert {seed: entry["decision"] for seed, entry in entries.items() if entry["decision"] != "ingested"} == {
         "rw044.txt": "duplicate", "rw064.txt": "duplicate", "rw094.txt": "merged"}

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import build
-from conftest import SUB_PATH_URL, make_project, snapshot
+from conftest import SUB_PATH_URL, cli, make_project, snapshot
 from digest.config import Config, load_config
 from digest.curate import new_issue
 from digest.errors import DigestError
@@ -199,7 +198,7 @@ def test_a_bad_issue_file_is_one_error_with_file_and_line_and_the_site_stays(tmp
 
 
 def run(project: Path, *argv: str, capsys) -> tuple[int, str, str]:
-    status = build.main(["--config", str(project / "config.yaml"), *argv])
+    status = cli(project, *argv)
     out, err = capsys.readouterr()
     return status, out, err
 

@@ -7,10 +7,9 @@ import os
 import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from conftest import REPO, make_project
+from conftest import REPO, make_project, wait_for
 
 # A real build (build.py build --full) that, once it has read the content, waits at the point where it
 # writes the site until the file argv[3] exists, having made argv[2]: it holds the project's lock
@@ -38,13 +37,6 @@ sys.exit(build.main(["--config", sys.argv[1], "build", "--full", "--jobs", "1"])
 def build_py(config: Path, *args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--config", str(config), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-
-
-def wait_for(check, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.02)
 
 
 def stderr_line(process: subprocess.Popen, timeout: float = 60) -> str:

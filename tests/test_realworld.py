@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.cleaning import FIELDS, Output, load_corpus, norm, score_page, score_parts, summarise, write_results
+from bench.cleaning import (FIELDS, Output, load_corpus, norm, run_ingest, score_page, score_parts, summarise,
+                            write_results)
 from bench.sections import CLEANING_HEADING, section_of
 from digest.script import to_target_script
 
@@ -143,17 +144,40 @@ def test_each_fact_is_compared_by_the_stated_rule():
     assert set(score_page(untitled, guessed).wrong) == {"title"}
 
 
+def annotated_as_made(page: dict, output: Output) -> dict:
+    """The page annotated with what ingest made of it: every fact as in its content file, three
+    phrases of its body to keep, no noise."""
+    meta = output.meta
+    text = re.sub(r"\s+", "", output.body)  # as the scorer compares: whitespace left out
+    assert len(text) >= 36, output.body
+    return dict(page, title=meta["title"], date=str(meta["date"]) if meta.get("date") else None,
+                authors=list(meta.get("authors") or []), source=meta.get("source"),
+                source_url=meta.get("source_url") or None, tags=list(meta.get("tags") or []),
+                keep=[text[start:start + 12] for start in (0, len(text) // 2, len(text) - 12)], noise={})
+
+
 def test_the_scorer_runs_ingest_on_pages_end_to_end(tmp_path):
+    """Three dev pages, annotated with what an ingest made of them, then scored by the scorer's own
+    ingest: the unchanged annotation is fully right, and the facts changed in the others are the
+    ones, and the only ones, found wrong."""
+    chosen = [dict(page, part="dev") for page in PAGES if page["part"] == "dev"][:3]
+    made = run_ingest(chosen, tmp_path / "first")
+    assert sorted(made) == [page["id"] for page in chosen]  # every page matched to its content file
+    unchanged, redated, noisy = (annotated_as_made(page, made[page["id"]]) for page in chosen)
+    redated["date"] = "1999-01-01"
+    noisy["noise"] = {"spam": [noisy["keep"][0]]}  # a phrase of its body named as noise: left in
+    noisy["keep"] = [*noisy["keep"][1:], "这句话不在任何一页里"]
     corpus = tmp_path / "corpus"
     (corpus / "pages").mkdir(parents=True)
-    chosen = [dict(page, part="dev") for page in PAGES if page["part"] == "dev"][:3]
     for page in chosen:
         shutil.copy(CORPUS / "pages" / f"{page['id']}.txt", corpus / "pages")
-    (corpus / "annotations.yaml").write_text(yaml.safe_dump({"pages": chosen}, allow_unicode=True), encoding="utf-8")
+    (corpus / "annotations.yaml").write_text(yaml.safe_dump({"pages": [unchanged, redated, noisy]}, allow_unicode=True),
+                                             encoding="utf-8")
     scores = score_parts(["dev"], corpus)["dev"]
     assert [score.page["id"] for score in scores] == [page["id"] for page in chosen]
-    assert not any(score.vanished for score in scores)  # every page was matched to its content file
-    assert all(0 <= score.right <= len(FIELDS) for score in scores)
+    assert [sorted(score.wrong) for score in scores] == [[], ["date"], ["body kept", "noise dropped"]]
+    assert scores[1].wrong["date"] == repr(made[chosen[1]["id"]].meta["date"])
+    assert scores[2].lost == ["这句话不在任何一页里"] and scores[2].noise_left == [("spam", noisy["noise"]["spam"][0])]
 
 
 def test_results_replace_only_their_own_section(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SUB_PATH_URL
+from conftest import REPO, SUB_PATH_URL, wait_for
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.preview_http import EVENTS_PATH, content_type
@@ -52,16 +52,6 @@ def get(preview: Preview, target: str) -> tuple[int, http.client.HTTPMessage, st
         return response.status, response.headers, response.read().decode("utf-8")
     finally:
         connection.close()
-
-
-def wait_until(check: Callable[[], object], what: str, timeout: float = TIMEOUT) -> object:
-    """Poll `check` until it returns something true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"after {timeout} s still waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 def page_shows(preview: Preview, target: str, text: str, status: int = 200) -> Callable[[], str | None]:
@@ -122,21 +112,21 @@ def test_saved_article_shows_without_restarting(preview: Preview, project: Path)
     assert "中国经济观察" in get(preview, ARTICLE_URL)[2]
     article = project / ARTICLE
     article.write_text(article.read_text(encoding="utf-8").replace("中国经济观察", "中国经济新观察"), encoding="utf-8")
-    wait_until(page_shows(preview, ARTICLE_URL, "中国经济新观察"), "the edited title")
+    wait_for(page_shows(preview, ARTICLE_URL, "中国经济新观察"), "the edited title", TIMEOUT)
 
 
 def test_broken_front_matter_shows_an_escaped_error_then_recovers(preview: Preview, project: Path):
     article = project / ARTICLE
     good = article.read_text(encoding="utf-8")
     article.write_text("---\ntitle: 好\n<b>bad</b>: 1\n---\n正文\n", encoding="utf-8")
-    body = wait_until(page_shows(preview, ARTICLE_URL, "Build failed", status=500), "the error page")
+    body = wait_for(page_shows(preview, ARTICLE_URL, "Build failed", status=500), "the error page", TIMEOUT)
     assert f"{ARTICLE}, line 3" in body
     assert "unknown front-matter field &#x27;&lt;b&gt;bad&lt;/b&gt;&#x27;" in body
     assert "<b>" not in body
     assert get(preview, "/digest/tags/")[0] == 500, "every page shows the error"
     assert get(preview, "/digest/static/style.css")[0] == 200, "the last good site's files stay"
     article.write_text(good, encoding="utf-8")
-    wait_until(page_shows(preview, ARTICLE_URL, "中国经济观察"), "the page back after the fix")
+    wait_for(page_shows(preview, ARTICLE_URL, "中国经济观察"), "the page back after the fix", TIMEOUT)
 
 
 def test_template_syntax_error_names_the_template_and_line(project: Path):
@@ -148,10 +138,10 @@ def test_template_syntax_error_names_the_template_and_line(project: Path):
         template = project / "templates" / "404.html"
         good = template.read_text(encoding="utf-8")
         template.write_text(good.replace("{% block main %}", "{% block main %}\n{% if %}"), encoding="utf-8")
-        body = wait_until(page_shows(running, "/digest/", "Build failed", status=500), "the error page")
+        body = wait_for(page_shows(running, "/digest/", "Build failed", status=500), "the error page", TIMEOUT)
         assert "templates/404.html, line 4" in body and "template error" in body
         template.write_text(good, encoding="utf-8")
-        wait_until(page_shows(running, "/digest/", "测试文摘"), "the site back after the fix")
+        wait_for(page_shows(running, "/digest/", "测试文摘"), "the site back after the fix", TIMEOUT)
     finally:
         running.stop()
 
@@ -160,10 +150,10 @@ def test_bad_config_yaml_shows_an_error_then_recovers(preview: Preview, project:
     config = project / "config.yaml"
     good = config.read_text(encoding="utf-8")
     config.write_text(good + "page_size: [\n", encoding="utf-8")
-    body = wait_until(page_shows(preview, "/digest/", "Build failed", status=500), "the error page")
+    body = wait_for(page_shows(preview, "/digest/", "Build failed", status=500), "the error page", TIMEOUT)
     assert f"config.yaml, line {good.count(chr(10)) + 2}" in body and "invalid YAML" in body
     config.write_text(good.replace("page_size: 2", "page_size: 3"), encoding="utf-8")
-    wait_until(page_shows(preview, "/digest/", "测试文摘"), "the site back after the fix")
+    wait_for(page_shows(preview, "/digest/", "测试文摘"), "the site back after the fix", TIMEOUT)
     assert preview.config["page_size"] == 3
 
 
@@ -173,10 +163,10 @@ def test_a_new_seed_is_ingested_then_built(project: Path):
     running = start_preview(project)
     try:
         shutil.copy(seed, project / "seeds")
-        created = wait_until(lambda: [path for path in (project / "content").glob("*.md")
-                                      if seed.name in path.read_text(encoding="utf-8")], "the ingested file", 20)
+        created = wait_for(lambda: [path for path in (project / "content").glob("*.md")
+                                      if seed.name in path.read_text(encoding="utf-8")], "the ingested file", 20, TIMEOUT)
         slug = read_document(created[0])[0].slug or created[0].stem
-        wait_until(page_shows(running, f"/digest/articles/{slug}/", "<h1"), "the new article's page")
+        wait_for(page_shows(running, f"/digest/articles/{slug}/", "<h1"), "the new article's page", TIMEOUT)
     finally:
         running.stop()
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import build
-from conftest import REPO, make_project, snapshot
+from conftest import REPO, cli, make_project, snapshot
 from digest.config import load_config
 from digest.render import build_site
 from digest.site_folder import MARKER
@@ -26,10 +25,6 @@ def set_site(project: Path, site: str) -> Path:
     data["paths"] = {"site": site}
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return config
-
-
-def cli(config: Path, *args: str) -> int:
-    return build.main(["--config", str(config), *args])
 
 
 def error_line(capsys) -> str:

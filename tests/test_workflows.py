@@ -252,13 +252,21 @@ def internal_link_problems(urls: list[str]) -> tuple[list[str], list[str]]:
     return internal, problems
 
 
+UNREVIEWED_TITLE = "未经审核的新文章标题"
+
+
 @pytest.mark.parametrize("base_url", PAGES_BASE_URLS)
 def test_pages_build_command_serves_from_a_sub_path(tmp_path: Path, base_url: str):
-    """Run the Pages job's build.py steps verbatim in a copy of the project."""
+    """Run the Pages job's build.py steps verbatim in a copy of the project, with a new seed nobody
+    ingested: the job publishes what is committed in content/ (issue 23, point 3), never ingests."""
     if not (ROOT / "build.py").exists():
         pytest.skip("build.py does not exist yet (lead: remove this skip once it lands)")
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=IGNORE)
+    (project / "seeds" / "zzz_new.txt").write_text(
+        f"{UNREVIEWED_TITLE}\n\n这是一篇刚刚放进种子目录、还没有人看过的文章，它的正文足够长，不应当被发布到网站上。\n",
+        encoding="utf-8")
+    content_before = {p.name: p.read_bytes() for p in (project / "content").iterdir()}
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python` is the tests' Python
     for step in pages_build_steps():
@@ -272,6 +280,8 @@ def test_pages_build_command_serves_from_a_sub_path(tmp_path: Path, base_url: st
                 f"step {step.get('name')!r} ({step['run']}) failed with BASE_URL={base_url}:\n"
                 f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}", pytrace=False)
 
+    assert {p.name: p.read_bytes() for p in (project / "content").iterdir()} == content_before
+    assert not [p for p in (project / "site").rglob("*.html") if UNREVIEWED_TITLE in p.read_text(encoding="utf-8")]
     home = project / "site" / "index.html"
     assert home.is_file(), "the build made no site/index.html"
     parser = Links()
