@@ -61,7 +61,8 @@ def check_content(config: Config) -> ContentCheck:
             found.errors.append(f"error: {shown}: slug '{slug}' is also used by {slugs[slug]}")
         slugs.setdefault(slug, shown)
         (found.drafts if meta.draft else found.published).add(slug)
-        found.seeds.add(meta.seed)
+        if meta.seed:
+            found.seeds.add(meta.seed)
         found.notes += [f"{shown}:{line}: review: {note}"
                         for line, note in (review_lines(path, meta, data) if meta.review else [])]
         if meta.date is None and not meta.draft:  # a feed entry needs a time, and none is made up
