@@ -125,3 +125,14 @@ def test_a_notice_signed_at_its_end_takes_the_signature_date():
     assert found.meta.date == dt.date(2026, 3, 5)
     ordinary = run("标题行在这里", *[BODY] * 7, "2026年3月5日")  # a date closing a text without a sender line
     assert ordinary.meta.date is None
+
+
+def test_a_four_character_menu_word_above_the_headline_is_no_author():
+    found = run("党务公开", "中共某某委员会理论学习中心组学习规则", BODY)
+    assert found.meta.authors == []
+    assert run("欧阳明辉", BODY).meta.authors == ["欧阳明辉"]  # four characters behind a compound surname
+
+
+def test_a_forum_posts_poster_is_its_author():
+    found = run("【序】写给建筑设计的大程序时代", "管理员|深圳老梁 发表于 2019-9-12 10:11:44 | 显示全部楼层", BODY)
+    assert (found.meta.authors, found.meta.date) == (["深圳老梁"], dt.date(2019, 9, 12))

@@ -27,6 +27,8 @@ OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
 OUTLET_END_RE = re.compile(rf"[{HAN}]{{1,8}}?(?:网|报|社|台)$")
 SINGLE_ROLES = {"文", "图", "摄"}  # role words of one character count only standing alone
+# `管理员|深圳老梁 发表于 2019-9-12 10:11:44 | 显示全部楼层`: a forum post's poster (a nickname, no name test)
+FORUM_POSTER_RE = re.compile(r"(?:^|[|｜]\s*)(?P<name>[^\s|｜:：]{2,16})\s*发表于\s*(?:19|20)\d\d[-/.年]")
 PROFILE_RE = re.compile(r"^作者简介\s*[:：]\s*(.+)$")
 TRAILING_RE = re.compile(r"[（(]([^（）()]{2,80})[）)]\s*$")
 
@@ -194,6 +196,18 @@ def _take_header_bylines(found: Extracted) -> None:
             _add_authors(found, names)
             keep = len(before) >= 4 and before not in found.meta.title
             found.paragraphs[index:index + 1] = [before] if keep else []
+            return
+
+
+def take_forum_poster(found: Extracted, labels: Any = None) -> None:
+    """`某某 发表于 2019-9-12 …` under the headline (or above one that took it along): the poster.
+    Runs before the date line leaves the body."""
+    if found.meta.authors:
+        return
+    for line in [*found.header, *found.paragraphs[:HEADER_SPAN]]:
+        match = FORUM_POSTER_RE.search(line) if len(line) <= 80 else None
+        if match and match.group("name") not in byline_rules()["no_names"]:
+            _add_authors(found, [match.group("name")])
             return
 
 

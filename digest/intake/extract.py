@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_other_bylines, without_dateline
+from digest.intake.bylines import (LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_forum_poster, take_other_bylines,
+                                   without_dateline)
 from digest.intake.clean.punctuation import HAN, SENTENCE_END, SENTENCE_END_RE
 from digest.intake.facts import (CLOSERS, DATE_RE, HEADER_SPAN, TITLE_MAX, Extracted,
                                  affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
@@ -45,7 +46,7 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
     labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
     for step in (take_references, take_labelled_lines, take_doi, take_page_trailer, take_title, take_header_sources,
-                 take_byline, take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
+                 take_byline, take_forum_poster, take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
     choose_date(found)

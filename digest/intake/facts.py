@@ -158,8 +158,11 @@ def surnames() -> frozenset[str]:
 
 
 def looks_like_name(text: str) -> bool:
-    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname."""
-    return NAME_RE.match(text) is not None and (text[:1] in surnames() or text[:2] in surnames())
+    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname; four only behind a
+    compound one (`欧阳明辉`), as `权威论坛` or `党务公开` are menu words, not names."""
+    if NAME_RE.match(text) is None:
+        return False
+    return text[:2] in surnames() if len(text) == 4 else (text[:1] in surnames() or text[:2] in surnames())
 
 
 def join_split_names(text: str) -> str:
