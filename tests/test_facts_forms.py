@@ -136,3 +136,8 @@ def test_a_four_character_menu_word_above_the_headline_is_no_author():
 def test_a_forum_posts_poster_is_its_author():
     found = run("【序】写给建筑设计的大程序时代", "管理员|深圳老梁 发表于 2019-9-12 10:11:44 | 显示全部楼层", BODY)
     assert (found.meta.authors, found.meta.date) == (["深圳老梁"], dt.date(2019, 9, 12))
+
+
+def test_an_author_label_naming_a_site_page_names_no_author():
+    found = run("全省230名记者探寻茶乡写乡村振兴故事", "作者：某某电竞首页 来源： 日期：2024-04-20 00:39", BODY)
+    assert (found.meta.authors, found.meta.date) == ([], dt.date(2024, 4, 20))

@@ -13,7 +13,7 @@ PAGES_WITH_NOISE_MAX = 12       # of 147 (31 of the first 102 before the detecto
 PHRASES_LOST_MAX = 16           # of 441 must-keep phrases: 10 of the first 306, and 6 of the 135 of the
                                 # 45 pages added unseen (rw200-rw244), lost as they were before any tuning
 FACTS_RIGHT_MIN = 0.96          # all eight facts over all dev pages (93.4 % before)
-FULLY_RIGHT_MIN = 110           # pages with every fact right, of 147 (118 reached; 65 of 102 before the detector)
+FULLY_RIGHT_MIN = 112           # pages with every fact right, of 147 (120 reached; 65 of 102 before the detector)
 
 
 @pytest.fixture

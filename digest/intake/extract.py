@@ -177,7 +177,8 @@ def split_names(value: str) -> list[str]:
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
     value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
     return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
-            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]]
+            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]
+            and not name.endswith(tuple(byline_rules()["no_name_endings"]))]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
