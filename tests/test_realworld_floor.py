@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 
 NOISE_DROPPED_MIN = 0.88        # share of dev pages whose noise strings all went (69.6 % before the detector)
-PAGES_WITH_NOISE_MAX = 12       # of 102 (31 before)
-PHRASES_LOST_MAX = 10           # of 306 must-keep phrases (10 before: the detector loses none more)
+PAGES_WITH_NOISE_MAX = 12       # of 147 (31 of the first 102 before the detector, 4 of them now)
+PHRASES_LOST_MAX = 16           # of 441 must-keep phrases: 10 of the first 306, and 6 of the 135 of the
+                                # 45 pages added unseen (rw200-rw244), lost as they were before any tuning
 FACTS_RIGHT_MIN = 0.96          # all eight facts over all dev pages (93.4 % before)
-FULLY_RIGHT_MIN = 80            # pages with every fact right, of 102 (65 before)
+FULLY_RIGHT_MIN = 112           # pages with every fact right, of 147 (120 reached; 65 of 102 before the detector)
 
 
 @pytest.fixture

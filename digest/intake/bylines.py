@@ -12,22 +12,23 @@ from typing import Any
 
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import HEADER_SPAN, NAME_RE, Extracted, facts_data, is_body_text, join_split_names, looks_like_name, names_line
+from digest.intake.facts import (HEADER_SPAN, NAME_RE, Extracted, facts_data, is_body_text, join_split_names,
+                                 looks_like_name, names_line, own_outlets)
 
 PINYIN_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]+[）)]")
 LEDE_RE = re.compile(rf"^[？?\s]*(?:【(?P<outlet>[^】]{{2,12}})】\s*)?(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯|报道))?"
                      rf"\s*[:：]?\s*[（(](?P<by>[^（）()]{{2,40}})[）)]")
-LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯)\s")
+LEDE_OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))(?:/[^\s，。]{{2,16}})?[{HAN}\d月日]{{0,12}}?(?:电|讯|消息)\s")
 REPORTER_LEDE_RE = re.compile(rf"^(?P<outlet>[{HAN}]{{2,10}}?(?:网|报|社|台))\s*(?:全媒体|特约|见习)?记者\s*"
                               rf"(?P<names>[{HAN}·]{{2,4}}(?:[、，, ]+[{HAN}·]{{2,4}})*?)\s+[{HAN}]{{2,8}}?报道")
 UNBRACKETED_LEDE_RE = re.compile(rf"^(?P<head>[^（(，。\s]{{0,30}}?(?:电|讯))\s*(?P<by>(?:(?:全媒体|特约|见习)?(?:记者|通讯员)"
                                  rf"\s*[{HAN}·]{{2,4}}?(?:[、，,][{HAN}·]{{2,4}}?)*\s*)+?)(?:报道)?\s*[:：]")
 OUTLET_RE = re.compile(rf"^([{HAN}]{{2,10}}?(?:网|报|社|台))")
 HEADER_BYLINE_RE = re.compile(rf"(?:全媒体|特约|见习)?(?:记者|通讯员)\s*(?P<names>[{HAN}·、，,\s]{{2,40}})$")
-OWN_OUTLET_START_RE = re.compile(r"^\s*(?:本报|本刊|本网|本台)(?=\S*记者)")
-OWN_OUTLET_RE = re.compile(r"(?:本报|本刊|本网|新华社)$")
 OUTLET_END_RE = re.compile(rf"[{HAN}]{{1,8}}?(?:网|报|社|台)$")
 SINGLE_ROLES = {"文", "图", "摄"}  # role words of one character count only standing alone
+# `管理员|深圳老梁 发表于 2019-9-12 10:11:44 | 显示全部楼层`: a forum post's poster (a nickname, no name test)
+FORUM_POSTER_RE = re.compile(r"(?:^|[|｜]\s*)(?P<name>[^\s|｜:：]{2,16})\s*发表于\s*(?:19|20)\d\d[-/.年]")
 PROFILE_RE = re.compile(r"^作者简介\s*[:：]\s*(.+)$")
 TRAILING_RE = re.compile(r"[（(]([^（）()]{2,80})[）)]\s*$")
 
@@ -39,6 +40,9 @@ def byline_rules() -> dict[str, Any]:
     data["author_role_re"] = re.compile("|".join(map(re.escape, [r for r in roles if len(r) > 1])))
     data["editor_label_re"] = re.compile(rf"^\s*(?:{'|'.join(map(re.escape, data['editor_roles']))})\s*[:：/]?\s*")
     data["author_label_re"] = re.compile(rf"^\s*(?:{'|'.join(map(re.escape, roles))})\s*[:：/]?\s*")
+    data["own_start_re"] = re.compile(rf"^\s*(?:{own_outlets()})(?=\S*记者)")  # `（本报记者 张三）`
+    data["own_start"] = re.compile(rf"^(?:{own_outlets()})")
+    data["own_end_re"] = re.compile(rf"(?:{own_outlets()})$")
     return data
 
 
@@ -82,7 +86,7 @@ def reporter_lede(paragraph: str) -> tuple[list[str], str | None]:
 def _outlet(head: str) -> str | None:
     """The publisher at the head of a dateline; `本报讯` names none."""
     head = head.strip()
-    if any(head.startswith(word) for word in byline_rules()["self_outlets"]):
+    if byline_rules()["own_start"].match(head):
         return None
     bare = re.sub(r"报道$", "", head)
     if head.endswith("报道") and re.fullmatch(f"[{HAN}]{{2,8}}", bare):
@@ -102,7 +106,8 @@ def header_byline(paragraph: str) -> tuple[list[str], str]:
     if not names:
         return [], paragraph
     before = text[:match.start()]
-    before = OWN_OUTLET_RE.sub("", before) if OWN_OUTLET_RE.search(before) else OUTLET_END_RE.sub("", before)
+    own = byline_rules()["own_end_re"]  # `本报`, or any outlet's name (`新华社`) before `记者`
+    before = own.sub("", before) if own.search(before) else OUTLET_END_RE.sub("", before)
     return names, before.strip()
 
 
@@ -126,7 +131,7 @@ def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[s
     rules = byline_rules()
     authors, editors, cited = [], [], False
     for part in re.split(r"[；;]", match.group(1)):
-        part = OWN_OUTLET_START_RE.sub("", part)  # `（本报记者 张三）`
+        part = rules["own_start_re"].sub("", part)
         editor = rules["editor_label_re"].match(part)
         if editor:
             editors += [w for w in re.split(r"[、，,\s]+", part[editor.end():]) if looks_like_name(w)]
@@ -191,6 +196,18 @@ def _take_header_bylines(found: Extracted) -> None:
             _add_authors(found, names)
             keep = len(before) >= 4 and before not in found.meta.title
             found.paragraphs[index:index + 1] = [before] if keep else []
+            return
+
+
+def take_forum_poster(found: Extracted, labels: Any = None) -> None:
+    """`某某 发表于 2019-9-12 …` under the headline (or above one that took it along): the poster.
+    Runs before the date line leaves the body."""
+    if found.meta.authors:
+        return
+    for line in [*found.header, *found.paragraphs[:HEADER_SPAN]]:
+        match = FORUM_POSTER_RE.search(line) if len(line) <= 80 else None
+        if match and match.group("name") not in byline_rules()["no_names"]:
+            _add_authors(found, [match.group("name")])
             return
 
 

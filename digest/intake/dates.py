@@ -17,6 +17,8 @@ from typing import Any
 from digest.intake.clean.punctuation import HAN
 from digest.intake.facts import DATE_RE, HEADER_SPAN, Extracted, facts_data, is_body_text, published_date
 
+SIGNATURE_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
 TIME_RE = re.compile(r"\d{1,2}[:：]\d\d(?:[:：]\d\d)?")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 
@@ -60,6 +62,7 @@ def take_date(found: Extracted, labels: Any = None) -> None:
         del found.paragraphs[index]
         return
     _take_header_date(found)
+    take_signature_date(found)
 
 
 def _header_kind(paragraph: str, match: re.Match[str]) -> str:
@@ -68,6 +71,17 @@ def _header_kind(paragraph: str, match: re.Match[str]) -> str:
     if rules["upload_re"].search(paragraph):
         return "upload"
     return "other_label" if rules["other_label_re"].search(paragraph, 0, match.start()) else "header"
+
+
+def take_signature_date(found: Extracted) -> None:
+    """`…联系人：李秋。` `附件：…` `校党委宣传部` `2026年3月5日`: a notice or letter signed at its end;
+    the date line alone closes the text, right under the sender's short line."""
+    if len(found.paragraphs) < 3:
+        return
+    *_, sender, last = found.paragraphs
+    match = SIGNATURE_DATE_RE.fullmatch(last.strip())
+    if match and len(sender) <= 20 and not is_body_text(sender):
+        add_date(found, "signature", valid_date(match))
 
 
 def _take_header_date(found: Extracted) -> None:

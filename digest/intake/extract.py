@@ -12,11 +12,12 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest.intake.bylines import LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_other_bylines, without_dateline
-from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import (CLOSERS, DATE_RE, HEADER_SPAN, SENTENCE_END, SENTENCE_END_RE, TITLE_MAX, Extracted,
+from digest.intake.bylines import (LEDE_OUTLET_RE, byline_rules, has_role, is_role, take_forum_poster, take_other_bylines,
+                                   without_dateline)
+from digest.intake.clean.punctuation import HAN, SENTENCE_END, SENTENCE_END_RE
+from digest.intake.facts import (CLOSERS, DATE_RE, HEADER_SPAN, TITLE_MAX, Extracted,
                                  affiliation_line, bare_names, candidate_text, choose_title, flattened_title, header_end,
-                                 is_body_text, join_split_names, looks_like_name, names_line, published_date,
+                                 is_body_text, is_meta_line, join_split_names, role_names_line, looks_like_name, names_line, own_outlets, published_date,
                                  tidy_title)
 from digest.intake.dates import WEEKDAY_RE, add_date, choose_date, take_date, valid_date
 from digest.intake.flattened import leading_labels
@@ -31,6 +32,11 @@ DOI_RE = re.compile(r"(?i)\bdoi\s*[:：]?\s*(10\.\d{4,9}/[^\s，。；;]+)")
 LIST_BULLET_RE = re.compile(r"^[•●◆▪■]\s*")
 DAY_CLAUSE_RE = re.compile(r"^(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日(?:[上下]午|晚上?)?[，,]\s*")
 POSITION_RE = re.compile(rf"[{HAN}]{{3,}}(?:大学|学院|学校|党校|研究[院所]|中心|教授|研究员|讲师|博士|书记|主任)$")
+COUNTER_PAIR_RE = re.compile(rf"[{HAN}]{{2,4}}\s*[:：]\s*\d+(?![\d\-/.年月:：])")  # `阅读：149`, not `时间：2019-05-12`
+AUTHOR_NOTE_RE = re.compile(rf"^([{HAN}]{{2,4}}?)(?:博士|教授|副教授|研究员|副研究员|讲师|硕士)?\s*[，,（(]")
+# `苏凝 《 讽刺与幽默 》（ 2021年12月10日 第 02 版）`: a paper's page trailer under the text
+PAGE_TRAILER_RE = re.compile(rf"^(?P<names>[{HAN}·、\s]{{2,20}}?)\s*《\s*(?P<paper>[^《》]{{2,20}}?)\s*》\s*[（(]\s*"
+                             rf"(?P<date>{DATE_RE.pattern})\s*第\s*\d+\s*版\s*[）)]$")
 URL_RE = re.compile(r"https?://[^\s，。；;（）()<>\"']+")
 TRAILING_NAME_RE = re.compile(rf"[{SENTENCE_END}{CLOSERS}]\s*[（(]([{HAN}·]{{2,4}}(?:[ 、，,][{HAN}·]{{2,4}})*)[）)]\s*$")
 
@@ -39,8 +45,8 @@ def extract(text: str, rules: dict[str, Any]) -> Extracted:
     """Split cleaned text into metadata and body paragraphs."""
     found = Extracted(paragraphs=[p for p in text.split("\n\n") if p.strip()])
     labels = _label_patterns(tuple((kind, tuple(words)) for kind, words in rules["labels"].items()))
-    for step in (take_references, take_labelled_lines, take_doi, take_title, take_header_sources, take_byline,
-                 take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
+    for step in (take_references, take_labelled_lines, take_doi, take_page_trailer, take_title, take_header_sources,
+                 take_byline, take_forum_poster, take_date, take_trailing_url, take_trailing_authors, take_other_bylines):
         step(found, labels)
     take_source(found, rules)
     choose_date(found)
@@ -101,6 +107,10 @@ def _labelled(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[tuple[
     several = [] if is_sentence else _several_labels(paragraph, labels)
     if several:
         return several
+    note = labels["author"].match(paragraph) if is_sentence or len(paragraph) > 80 else None
+    name = AUTHOR_NOTE_RE.match(note.group(1)) if note else None
+    if name and looks_like_name(name.group(1)):  # `作者：张三博士，某某大学教授，…`: an author note
+        return [("author", name.group(1))]
     kinds = LABEL_KINDS if len(paragraph) <= 80 and not is_sentence else LABEL_KINDS[:1]
     for kind in kinds:
         match = labels[kind].match(paragraph)
@@ -115,7 +125,7 @@ def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[
         return []
     matches = list(labels["*"].finditer(paragraph))
     date = published_date(paragraph)
-    if len(matches) + (date is not None) < 2:
+    if len(matches) + (date is not None) + len(COUNTER_PAIR_RE.findall(paragraph)) < 2:
         return []
     segments = [("date", date.group(0))] if date and not WEEKDAY_RE.search(paragraph) else []
     for match, following in zip(matches, [*matches[1:], None]):
@@ -163,11 +173,12 @@ def split_list(value: str) -> list[str]:
 def split_names(value: str) -> list[str]:
     """`张三 李四`, `张三、李四` -> names; labels like `本报记者`, and a position after a name
     (`张三，某某大学教授`), are dropped."""
-    value = re.sub(r"^(?:本报|本刊|新华社|特约)?(?:记者|通讯员|特约撰稿人)\s*", "", join_split_names(value))
+    value = re.sub(rf"^(?:{own_outlets()}|新华社)?(?:特约)?(?:记者|通讯员|特约撰稿人)\s*", "", join_split_names(value))
     value = re.sub(r"\s*等人?$", "", value)  # `张三、李四等`: "and others"
     value = re.sub(r"[（(][^（）()]*(?:[）)]|$)", " ", value)  # `张三（作者单位：某某大学）`
     return [name for name in split_list(value) if len(name) <= 20 and not has_role(name) and not is_role(name)
-            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]]
+            and not POSITION_RE.search(name) and name not in byline_rules()["no_names"]
+            and not name.endswith(tuple(byline_rules()["no_name_endings"]))]
 
 
 def take_references(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -202,7 +213,8 @@ def take_title(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
     title = found.meta.title = tidy_title(choice.best.text)[0]
     add_date(found, "title_line", valid_date(DATE_RE.match(found.paragraphs[choice.best.index].strip())))
     end = header_end(found.paragraphs)
-    gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if i == choice.best.index
+    best = choice.best
+    gone = {i for i, p in enumerate(found.paragraphs[:end + 2]) if best.index <= i < best.index + best.span
             or (i < choice.best.index and _site_header_line(p, choice.weak))
             or (_repeats_title(p, title) and not DATE_RE.search(p))}
     for column in (tidy_title(candidate_text(found.paragraphs[i]))[1] for i in sorted(gone)):
@@ -258,7 +270,8 @@ def take_flattened_title(found: Extracted) -> None:
 
 def guess_title(paragraphs: list[str]) -> str:
     """The first sentence, cut at a clause boundary so it stays short; a dateline or a day in front
-    (`6月18日，…`) is no part of it."""
+    (`6月18日，…`) is no part of it, and a reporter's byline line above it is no sentence of it."""
+    paragraphs = [p for p in paragraphs if not role_names_line(p)] or paragraphs
     first = without_dateline(paragraphs[0]) if paragraphs else "无题"
     first = DAY_CLAUSE_RE.sub("", first) or first
     sentence = SENTENCE_END_RE.split(first, maxsplit=1)[0]
@@ -269,11 +282,27 @@ def guess_title(paragraphs: list[str]) -> str:
 
 
 def take_byline(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
-    """Short name lines under the title (`李海燕`), and an affiliation line after them."""
-    while found.paragraphs and not found.meta.authors and names_line(found.paragraphs[0]):
-        found.meta.authors = split_names(bare_names(found.paragraphs.pop(0)))
-        if found.paragraphs and affiliation_line(found.paragraphs[0]):
-            found.paragraphs.pop(0)
+    """Short name lines under the title (`李海燕`), perhaps below its date and journal lines
+    (`2023-12-01` then `耿方雨，李 彬，汤圆圆`), and an affiliation line after them."""
+    index = next((i for i, p in enumerate(found.paragraphs[:HEADER_SPAN]) if not is_meta_line(p) or names_line(p)), None)
+    while index is not None and index < len(found.paragraphs) and not found.meta.authors \
+            and names_line(found.paragraphs[index]):
+        found.meta.authors = split_names(bare_names(found.paragraphs.pop(index)))
+        if index < len(found.paragraphs) and affiliation_line(found.paragraphs[index]):
+            found.paragraphs.pop(index)
+
+
+def take_page_trailer(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
+    """`苏凝 《 讽刺与幽默 》（ 2021年12月10日 第 02 版）` closing a newspaper's page: the author,
+    the paper as source and its date; the line leaves the body."""
+    for index in range(len(found.paragraphs) - 1, max(len(found.paragraphs) - 3, -1), -1):
+        match = PAGE_TRAILER_RE.match(found.paragraphs[index].strip())
+        if match:
+            found.meta.authors += [a for a in split_names(match.group("names")) if a not in found.meta.authors]
+            found.sources.append(("outlet_date", match.group("paper").strip()))
+            add_date(found, "labelled", valid_date(DATE_RE.search(match.group("date"))))
+            del found.paragraphs[index]
+            return
 
 
 def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) -> None:
@@ -302,7 +331,7 @@ def take_source(found: Extracted, rules: dict[str, Any]) -> None:
     haystack = "\n".join([found.meta.title, *found.header[-1:], *found.meta.tags, *found.paragraphs[:1],
                           *found.paragraphs[-2:]])
     known = sorted(rules["source_names"].items(), key=lambda item: (-len(item[0]), item[0]))
-    candidates += next(([("known_name", source)] for name, source in known if name in haystack), [])
+    candidates += next(([("known_name", source)] for name, source in known if _named_alone(name, haystack)), [])
     doi = (found.meta.doi or "").lower()
     candidates += next(([("doi", journal)] for prefix, journal in sorted(rules["doi_journals"].items(),
                         key=lambda item: -len(item[0])) if doi and doi.startswith(prefix.lower())), [])
@@ -310,6 +339,12 @@ def take_source(found: Extracted, rules: dict[str, Any]) -> None:
     found.meta.source = rules["source_names"].get(best, best) if best else None
     if close:
         found.meta.review.append(f"来源也可能是：“{close}”")
+
+
+def _named_alone(name: str, text: str) -> bool:
+    """`来源：新华网` yes; `由新华网、中新社、山西日报等媒体…` no: a name in a list of outlets is one the
+    text mentions, not its publisher."""
+    return re.search(rf"(?<![、，,]){re.escape(name)}(?![、，,])", text) is not None
 
 
 def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:

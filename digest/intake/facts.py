@@ -19,17 +19,17 @@ from typing import Any
 
 import yaml
 
-from digest.intake.clean.punctuation import HAN
+from digest.intake.clean.punctuation import HAN, SENTENCE_END, SENTENCE_END_RE
 from digest.schema import FrontMatter
 
-SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》"
 TITLE_MAX = 64
+DOCUMENT_LINE_MAX = 30  # one line of an official title set on several
+BANNER_MAX = 24  # a line ending in ！ this short, without a clause mark, is a banner or a headline
 DATA = Path(__file__).parent.parent / "data"
 
 DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?!\d)")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
-SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 LEADING_DATE_RE = re.compile(rf"^(?:【[\d.\-/年月 ]+】|[\[【(（]?\s*{DATE_RE.pattern}[\]】)）]?)\s*(?:\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?)?\s*")
 TITLE_LABEL_RE = re.compile(r"^(?:[^，。]{0,30}?电\s*)?(?:标\s*题|题\s*目|名\s*称|题)\s*[:：︰]\s*")
@@ -46,7 +46,9 @@ AFFILIATION_RE = re.compile(r"(?:大学|学院|党校|研究[院所]|中心|委�
 AFFILIATION_BRACKETED_RE = re.compile(r"(?:大学|学院|学部|党校|研究[院所]|中心|委员会|公司|医院|学校|办公室|[院所系处局厅部]|\d{6})$")
 ENCLOSED_RE = re.compile(r"^[（(][^（）()]*[）)]$")
 NAME_MARK_RE = re.compile(r"^[■□◎●▲◆★☆]\s*")
+AUTHOR_MARK_RE = re.compile(r"(?<=[^\s*＊])[*＊]+(?=[\s,，;；、]|$)")  # `王 力*`: the corresponding author
 TRAILING_AFFILIATION_RE = re.compile(r"\s*[（(][^（）()]+[）)]$")
+ROLE_NAMES_RE = re.compile(rf"(?:记者|通讯员|撰稿人)\s*((?:[{HAN}·]\s?){{2,5}}(?:[、，,\s]+(?:[{HAN}·]\s?){{2,5}}){{0,5}})\s*$")
 SPLIT_SINGLE_RE = re.compile(rf"(?<![{HAN}])([{HAN}]) ([{HAN}])(?![{HAN}])")
 
 
@@ -70,6 +72,7 @@ class Candidate:
     text: str
     index: int
     score: float = 0.0
+    span: int = 1  # lines the headline takes: an official title may be set on two or three
     features: list[str] = field(default_factory=list)
 
 
@@ -88,10 +91,18 @@ def facts_data() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def own_outlets() -> str:
+    """`本报|本刊|…`: the words by which a page names its own outlet (`本报讯`, `本报记者`), as one
+    regex alternative (facts.yaml, `bylines.self_outlets`); such a word names no source."""
+    return "|".join(map(re.escape, facts_data()["bylines"]["self_outlets"]))
+
+
+@lru_cache(maxsize=1)
 def title_rules() -> dict[str, Any]:
     rules = facts_data()["title"]
     rules["compiled"] = {name: re.compile(pattern) for name, pattern in rules["patterns"].items()}
     rules["keep_bracket"] = re.compile(rules["trailing_bracket_keep"])
+    rules["tails_re"] = re.compile(rules["title_tails"], re.IGNORECASE)
     rules["published_re"] = re.compile(rf"(?:{rules['published_labels']})\s*[:：︰]?\s*{DATE_RE.pattern}")
     return rules
 
@@ -125,9 +136,17 @@ def names_line(paragraph: str) -> bool:
     return 0 < len(names) <= 6 and all(looks_like_name(name) for name in names)
 
 
+def role_names_line(paragraph: str) -> bool:
+    """`四川农村日报全媒体记者 周颖昳 洪瑜`, `本报记者 张三`: a reporter's role word, then names only."""
+    match = ROLE_NAMES_RE.search(paragraph)
+    names = [n for n in re.split(r"[、，,\s]+", join_split_names(match.group(1))) if n] if match else []
+    common = sum(looks_like_name(name) for name in names)  # the role word vouches for a rarer surname
+    return bool(names) and len(paragraph) <= 60 and all(NAME_RE.match(n) for n in names) and common * 2 >= len(names)
+
+
 def bare_names(paragraph: str) -> str:
     """The names of a names line, without the mark in front and the affiliation after them."""
-    text = join_split_names(NAME_MARK_RE.sub("", paragraph))
+    text = join_split_names(AUTHOR_MARK_RE.sub("", NAME_MARK_RE.sub("", paragraph)))
     bracket = TRAILING_AFFILIATION_RE.search(text)
     return text[:bracket.start()] if bracket and affiliation_line(bracket.group(0)) else text
 
@@ -139,8 +158,11 @@ def surnames() -> frozenset[str]:
 
 
 def looks_like_name(text: str) -> bool:
-    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname."""
-    return NAME_RE.match(text) is not None and (text[:1] in surnames() or text[:2] in surnames())
+    """`谢佳祥` yes, `试行` no: 2-4 Han characters starting with a common surname; four only behind a
+    compound one (`欧阳明辉`), as `权威论坛` or `党务公开` are menu words, not names."""
+    if NAME_RE.match(text) is None:
+        return False
+    return text[:2] in surnames() if len(text) == 4 else (text[:1] in surnames() or text[:2] in surnames())
 
 
 def join_split_names(text: str) -> str:
@@ -170,6 +192,8 @@ def is_prose(paragraph: str) -> bool:
     """A sentence, or a long line with clause marks: a long row of menu words is not prose, nor
     is a headline asking a question."""
     text = paragraph.rstrip(CLOSERS)
+    if text.endswith("！") and len(text) <= BANNER_MAX and not re.search("[，。；]", text):
+        return False  # `通知：某某网正式更名为某某在线！`: a site banner, not a sentence of the article
     return (text.endswith(("。", "！", "…")) or (text.endswith("？") and (len(text) > 40 or "。" in text))
             or (len(text) > TITLE_MAX and len(re.findall("[，。；：]", text)) >= 2))
 
@@ -184,12 +208,32 @@ def title_candidates(paragraphs: list[str]) -> list[Candidate]:
     """Every title-like header line, scored; best first (ties: the earlier line)."""
     end = header_end(paragraphs)
     meta = [is_meta_line(p) for p in paragraphs[:end]]
+    rules = title_rules()
     found = []
     for index in range(end):
         text = candidate_text(paragraphs[index])
-        if looks_like_title(text) and not names_line(text) and not affiliation_line(text):
+        if looks_like_title(text) and not names_line(text) and not affiliation_line(text) and not role_names_line(text) \
+                and not rules["compiled"]["subtitle"].match(text):  # `——播下一种信念`: a subtitle, never the headline
             found.append(score_title(Candidate(text, index), paragraphs, meta))
+    found += [score_title(c, paragraphs, meta) for c in split_document_titles(paragraphs[:end], meta)]
     return sorted(found, key=lambda c: (-c.score, c.index))
+
+
+def split_document_titles(header: list[str], meta: list[bool]) -> list[Candidate]:
+    """`某某办公室` / `关于规范某某平台` / `有关事项的通知`: an official title set on two or three short
+    lines, none a title of its own kind, is a candidate as one line."""
+    document = title_rules()["compiled"]["document"]
+    found = []
+    for start in range(len(header)):
+        for span in (2, 3):
+            lines = header[start:start + span]
+            if len(lines) < span or any(meta[start:start + span]) or any(
+                    len(line) > DOCUMENT_LINE_MAX or not looks_like_title(line) or document.search(line) for line in lines):
+                continue
+            joined = "".join(line.strip() for line in lines)
+            if document.search(joined):
+                found.append(Candidate(joined, start, span=span))
+    return found
 
 
 def candidate_text(paragraph: str) -> str:
@@ -212,7 +256,7 @@ def score_title(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -
         _position_features(candidate, paragraphs, meta)
     if TITLE_LABEL_RE.match(paragraphs[candidate.index]) or SPACED_TITLE_LABEL_RE.match(paragraphs[candidate.index]):
         candidate.features.append("labelled")
-    between = meta[candidate.index + 1:end].count(False)
+    between = meta[candidate.index + candidate.span:end].count(False)
     candidate.score = sum(weights[name] for name in candidate.features) + weights["distance"] * between
     return candidate
 
@@ -241,7 +285,7 @@ def _without_site_name(text: str) -> str:
 
 def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[bool]) -> list[str]:
     end = len(meta)
-    after = candidate.index + 1
+    after = candidate.index + candidate.span
     features = ["meta_next"] if after < end and meta[after] else []
     while after < end and meta[after]:
         after += 1
@@ -249,7 +293,7 @@ def _position_features(candidate: Candidate, paragraphs: list[str], meta: list[b
         features.append("prose_next")
     core = tidy_title(candidate.text)[0]
     if len(core) >= 6 and any(core in paragraphs[i] for i in range(min(len(paragraphs), end + 2))
-                              if i != candidate.index):
+                              if not candidate.index <= i < candidate.index + candidate.span):
         features.append("repeated")
     return features
 
@@ -289,7 +333,8 @@ def tidy_title(text: str) -> tuple[str, str | None]:
     """The headline without site suffix, footnote mark and trailing count or column bracket;
     and the column named on its left (`人民论坛网评 | …`), which becomes a tag."""
     text = FOOTNOTE_TAIL_RE.sub("", text) or text
-    text = re.sub(r"^【([^【】]{6,})】$", r"\1", text)  # the whole headline in brackets
+    text = re.sub(r"^【([^【】]{6,})】$|^《([^《》]{6,})》$", r"\1\2", text)  # the whole headline in brackets
+    text = title_rules()["tails_re"].sub("", text) or text
     text, column = _main_part(text)
     match = TRAILING_BRACKET_RE.search(text)
     if match and not title_rules()["keep_bracket"].match(match.group(1).strip()) and match.start() >= 4:

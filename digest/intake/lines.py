@@ -21,13 +21,12 @@ from typing import Any
 import yaml
 
 from digest.errors import DigestError
-from digest.intake.clean.punctuation import HAN
+from digest.intake.clean.punctuation import HAN, SENTENCE_END_RE
 from digest.intake.facts import surnames
 
 MODEL_FILE = Path(__file__).parent.parent / "data" / "lines.yaml"
 HAN_CHAR = re.compile(f"[{HAN}]")
 NOT_HAN = re.compile(f"[^{HAN}]")
-SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")
 SPACE_ITEMS = re.compile(r"\s+")
@@ -164,7 +163,7 @@ def features(line: str, model: Model) -> Features:
     return Features(
         han=han, length=len(line),
         function_share=len(model.function_words.findall(line)) / han if han else 0.0,
-        sentence_end=SENTENCE_END.search(line) is not None,
+        sentence_end=SENTENCE_END_RE.search(line) is not None,
         separators=len(model.separators.findall(line)),
         spaced_items=_spaced_items(line, model),
         key_label=key.group(1) if key else None,
@@ -266,7 +265,7 @@ def _judge(lines: list[str], model: Model, protected: frozenset[int] | set[int],
 def plainly_prose(line: str, model: Model) -> bool:  # cheaper than a cache lookup: not cached
     """A long line holding a sentence and function words is good whatever else is in it: most lines
     of an article, judged without computing every feature."""
-    return len(line) > model.debris_max_length and SENTENCE_END.search(line) is not None \
+    return len(line) > model.debris_max_length and SENTENCE_END_RE.search(line) is not None \
         and model.function_words.search(line) is not None \
         and (model.han_run.search(line) is not None or han_count(line) >= model.sentence_min_han)
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from digest.intake.bylines import byline_rules
 from digest.intake.facts import DATE_RE, choose_title, is_body_text, looks_like_title, names_line, tidy_title
-from digest.intake.lines import SENTENCE_END, han_count, load_model
+from digest.intake.clean.punctuation import SENTENCE_END_RE
+from digest.intake.lines import han_count, load_model
 
 URL = re.compile(r"https?://")
 BYLINE_MAX = 60  # a byline longer than this is a sentence naming a reporter
@@ -29,7 +30,7 @@ def metadata_lines(lines: list[str]) -> set[int]:
     roles = byline_rules()["author_role_re"]
     return {index for index, line in enumerate(lines) if line and len(line) <= 2 * BYLINE_MAX and (
         URL.search(line) or (DATE_RE.search(line) and not is_body_text(line))
-        or (len(line) <= BYLINE_MAX and not SENTENCE_END.search(line) and (roles.search(line) or names_line(line))))}
+        or (len(line) <= BYLINE_MAX and not SENTENCE_END_RE.search(line) and (roles.search(line) or names_line(line))))}
 
 
 def title_lines(lines: list[str]) -> set[int]:

@@ -13,13 +13,14 @@ from typing import Any
 
 
 from digest.intake.clean.punctuation import HAN
-from digest.intake.facts import DATE_RE, Extracted, facts_data, header_end, looks_like_name
+from digest.intake.facts import DATE_RE, Extracted, facts_data, header_end, looks_like_name, own_outlets
 
 JOURNAL_RE = re.compile(rf"^《?([{HAN}A-Za-z·]{{2,20}}?)》?\s*[,，]?\s*(?:19|20)\d\d\s*年\s*(?:第\s*)?\d{{1,2}}\s*期")
 OUTLET_DATE_RE = re.compile(rf"^([{HAN}]{{2,8}}(?:报|网|社|台))\s*[·•|｜/\s]\s*(?=(?:19|20)\d\d)")
 BYLINE_OUTLET_RE = re.compile(rf"([{HAN}]{{2,10}}?(?:报|网|社|台))(?:[（(][^）)]*[）)])?(?:全媒体|特约|见习)?记者")
-REPOST_RE = re.compile(r"^(?:本文)?(?:转载自|转自|转载于)\s*(?:微信公众号)?\s*[“\"《]?([^”\"》\s，。]{2,20})[”\"》]?$")
-SELF_OUTLET_RE = re.compile(r"^(?:本报|本刊|本网|本站|本台)$")
+DATE_OUTLET_RE = re.compile(rf"{DATE_RE.pattern}\s*日?\s*\d{{1,2}}[:：]\d\d(?:[:：]\d\d)?\s+([{HAN}]{{2,10}}(?:-[{HAN}]{{2,10}})?)$")
+OUTLET_END_RE = re.compile(r"(?:报|网|社|台)$")
+REPOST_RE = re.compile(r"^(?:本文|文章)?(?:转载自|转自|转载于)\s*(?:微信公众号)?\s*[“\"《]?([^”\"》\s，。]{2,20})[”\"》]?$")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +41,8 @@ def tidy_source(value: str) -> tuple[str | None, list[str]]:
     names = [w for w in words[1:] if looks_like_name(w)]
     if len(words) > 1 and len(names) == len(words) - 1:
         value = words[0]
-    return (None if SELF_OUTLET_RE.match(value) else value or None), names
+    nobody = re.fullmatch(own_outlets(), value) or value in source_rules()["no_names"]
+    return (None if nobody else value or None), names
 
 
 def take_header_sources(found: Extracted, labels: Any = None) -> None:
@@ -59,6 +61,9 @@ def take_header_sources(found: Extracted, labels: Any = None) -> None:
 
 
 def _header_source(line: str) -> tuple[str | None, str | None]:
+    outlet_after = DATE_OUTLET_RE.search(line) if len(line) <= 80 else None
+    if outlet_after and OUTLET_END_RE.search(outlet_after.group(4)):  # a date stamp, then the outlet
+        return "outlet_date", outlet_after.group(4)
     if len(line) > 40:
         return None, None
     journal = JOURNAL_RE.match(line)

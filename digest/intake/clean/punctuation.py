@@ -6,6 +6,9 @@ import re
 
 # Han characters (CJK unified ideographs, extension A, compatibility, extensions B and up, 〇).
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# The marks that end a sentence (an ellipsis too: a trailing `……` closes a line of text).
+SENTENCE_END = "。！？!?…"
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 # Full-width marks: they carry their own spacing, so a space beside one is never wanted.
 FULL_WIDTH = "，。、；：？！（）《》〈〉【】「」『』〔〕"
 # Curly quotes serve English too: they count as Chinese only next to Han characters.
