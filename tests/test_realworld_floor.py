@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import pytest
 
+from bench.cleaning import summarise
+
 NOISE_DROPPED_MIN = 0.88        # share of dev pages whose noise strings all went (69.6 % before the detector)
 PAGES_WITH_NOISE_MAX = 12       # of 102 (31 before)
 PHRASES_LOST_MAX = 10           # of 306 must-keep phrases (10 before: the detector loses none more)
 FACTS_RIGHT_MIN = 0.96          # all eight facts over all dev pages (93.4 % before)
 FULLY_RIGHT_MIN = 80            # pages with every fact right, of 102 (65 before)
+# The 44 dev pages added at stop 28 (rw300-rw344, chosen for the noise kinds the first 102 had few
+# of) have a floor of their own, set under what the cleaner reached on them: 12 pages with noise
+# left, 5 phrases lost (21 and 5 before the rules for their kinds, scored before any tuning).
+ADDED_PAGES = "rw300"
+ADDED_PAGES_WITH_NOISE_MAX = 13
+ADDED_PHRASES_LOST_MAX = 5
 
 
 @pytest.fixture
@@ -28,6 +36,13 @@ def test_noise_is_dropped_on_real_pages(dev: dict) -> None:
 def test_article_text_is_kept_on_real_pages(dev: dict) -> None:
     assert dev["phrases_lost"] <= PHRASES_LOST_MAX
     assert not dev["vanished"]
+
+
+def test_noise_is_dropped_on_the_pages_added_for_rarer_kinds(dev_scores: list) -> None:
+    added = summarise([score for score in dev_scores if score.page["id"] >= ADDED_PAGES])
+    assert added["pages"] >= 40
+    assert added["pages_with_noise"] <= ADDED_PAGES_WITH_NOISE_MAX
+    assert added["phrases_lost"] <= ADDED_PHRASES_LOST_MAX and not added["vanished"]
 
 
 def test_facts_do_not_fall_back(dev: dict) -> None:
