@@ -28,8 +28,8 @@ STARTS_ITEM = re.compile(
     r"|[(（][一二三四五六七八九十\d]+[)）]"                # （一）…, (1)…
     r"|第[一二三四五六七八九十百\d]+[章节部分条篇、，,：:]"  # 第一章, 第一，…
     r"|[-*•·●○■□◆◇▪]\s)")                                # bullets
-# A caption or summary item (`▲10月14日，…摄`, `◆城市大脑…`) stands alone: it joins nothing and
-# nothing joins it, though it often ends without a sentence end (a photo credit).
+# A caption or summary item (`▲10月14日，…摄`, `◆城市大脑…`) starts a paragraph: it is never glued
+# to the one above, though that often ends without a sentence end (a caption's photo credit).
 MARKED_ITEM = re.compile(r"^[▲△▼▽◀◁▶▷►★☆◆◇■□●○]")
 # A header line giving a date and time (`2010-10-25 16:50 来源：东南网`) is metadata, never a cut
 # sentence, whatever marks a scraper left in it.
@@ -71,7 +71,7 @@ def _is_cut(previous: str, is_prose: bool, line: str) -> bool:
     """Does `line` carry on the sentence that `previous` left unfinished?"""
     if METADATA.match(previous) or METADATA.match(line) or STARTS_ITEM.match(line):
         return False
-    if MARKED_ITEM.match(previous) or MARKED_ITEM.match(line) or DATE_TIME.search(previous):
+    if MARKED_ITEM.match(line) or DATE_TIME.search(previous):
         return False
     if len(line) <= TITLE_MAX and not _is_complete(line):
         return False
