@@ -28,6 +28,13 @@ STARTS_ITEM = re.compile(
     r"|[(（][一二三四五六七八九十\d]+[)）]"                # （一）…, (1)…
     r"|第[一二三四五六七八九十百\d]+[章节部分条篇、，,：:]"  # 第一章, 第一，…
     r"|[-*•·●○■□◆◇▪]\s)")                                # bullets
+# A caption or summary item (`▲10月14日，…摄`, `◆城市大脑…`) starts a paragraph: it is never glued
+# to the one above, though that often ends without a sentence end (a caption's photo credit).
+MARKED_ITEM = re.compile(r"^[▲△▼▽◀◁▶▷►★☆◆◇■□●○]")
+# A short header line giving a date and time (`2010-10-25 16:50 来源：东南网`) is metadata, never a
+# cut sentence, whatever marks a scraper left in it.
+DATE_TIME = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d\d")
+HEADER_LINE_MAX = 60
 # A short line with no sentence end is a title or a name (`李海燕`), not a continuation.
 TITLE_MAX = 25
 LATIN_START = re.compile(r"^[A-Za-z0-9]")
@@ -64,6 +71,8 @@ def _prose_weight(line: str) -> int:
 def _is_cut(previous: str, is_prose: bool, line: str) -> bool:
     """Does `line` carry on the sentence that `previous` left unfinished?"""
     if METADATA.match(previous) or METADATA.match(line) or STARTS_ITEM.match(line):
+        return False
+    if MARKED_ITEM.match(line) or (len(previous) <= HEADER_LINE_MAX and DATE_TIME.search(previous)):
         return False
     if len(line) <= TITLE_MAX and not _is_complete(line):
         return False
