@@ -188,6 +188,22 @@ def test_line_kinds_as_rule_by_rule_on_generated_lines(parts):
         assert _line_kind(nav, drop)(line) == kind_by_rule_lists(nav, drop)(line)
 
 
+def test_rule_matchers_search_as_each_rule_does_and_tell_flags_apart():
+    """The joined matchers are cached by each rule's text and flags, not by the compiled rules
+    (whose hash walks all their code, every call): the same text with another flag is another matcher."""
+    import re
+
+    from digest.intake.clean.boilerplate import _matcher
+
+    for patterns in rule_lists(True):
+        fast = _matcher(patterns)
+        assert [bool(fast(line)) for line in real_lines()] == [any(p.search(line) for p in patterns)
+                                                                for line in real_lines()]
+    assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
+    assert _matcher((re.compile("^copyright", re.IGNORECASE),))("COPYRIGHT 2024")
+    assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
+
+
 # --------------------------------------------------------------------------------- the cycle collector
 
 
