@@ -227,3 +227,65 @@ def test_ingest_runs_no_cycle_collection_and_leaves_the_collector_on(tmp_path):
     assert len(report.results) == 5 and not report.failed
     assert collections == []
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------------- reading seeds
+
+
+def read_counting(monkeypatch, seeds_dir: Path, unreadable: str | None = None) -> dict[str, int]:
+    """Count the reads of each seed (and make one seed unreadable)."""
+    reads: dict[str, int] = {}
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.parent == seeds_dir:
+            reads[path.name] = reads.get(path.name, 0) + 1
+            if path.name == unreadable:
+                raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return reads
+
+
+def ingest_copy_of_seeds(tmp_path: Path):
+    import shutil
+
+    from digest.config import load_config
+
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copyfile(REPO / "config.yaml", tmp_path / "config.yaml")
+    return load_config(tmp_path / "config.yaml")
+
+
+def test_a_new_seed_is_read_once_and_recorded_with_the_hash_of_its_bytes(tmp_path, monkeypatch):
+    """The worker that renders a new seed hashes the bytes it reads; ingest no longer reads every
+    new seed a first time only to hash it."""
+    import hashlib
+
+    from digest.intake.ingest import ingest
+    from digest.intake.record import load_record
+
+    config = ingest_copy_of_seeds(tmp_path)
+    reads = read_counting(monkeypatch, tmp_path / "seeds")
+    report = ingest(config, jobs=1)
+    assert not report.failed and reads == {seed.name: 1 for seed in (tmp_path / "seeds").iterdir()}
+    monkeypatch.undo()
+    record = load_record(tmp_path / "content")
+    assert {name: entry.sha256 for name, entry in record.entries.items()} == {
+        seed.name: hashlib.sha256(seed.read_bytes()).hexdigest() for seed in (tmp_path / "seeds").iterdir()}
+    again = ingest(config, jobs=1)  # known seeds are hashed by ingest itself, and found unchanged
+    assert {result.status for result in again.results} == {"unchanged"}
+
+
+def test_an_unreadable_new_seed_fails_alone_naming_its_file(tmp_path, monkeypatch):
+    from digest.intake.ingest import ingest
+    from digest.intake.record import load_record
+
+    config = ingest_copy_of_seeds(tmp_path)
+    name = sorted(seed.name for seed in (tmp_path / "seeds").iterdir())[1]
+    read_counting(monkeypatch, tmp_path / "seeds", unreadable=name)
+    report = ingest(config, jobs=1)
+    assert [(result.seed, result.error) for result in report.failed] == [
+        (name, f"{tmp_path / 'seeds' / name}: cannot read: Permission denied")]
+    assert len(report.results) == 5 and name not in load_record(tmp_path / "content").entries
