@@ -289,3 +289,37 @@ def test_an_unreadable_new_seed_fails_alone_naming_its_file(tmp_path, monkeypatc
     assert [(result.seed, result.error) for result in report.failed] == [
         (name, f"{tmp_path / 'seeds' / name}: cannot read: Permission denied")]
     assert len(report.results) == 5 and name not in load_record(tmp_path / "content").entries
+
+
+# --------------------------------------------------------------------------------- writing files
+
+
+def test_a_file_is_written_through_the_descriptor_that_made_it(tmp_path, monkeypatch):
+    """write_atomic opens its temporary file once, when it makes it (opening it again by name cost
+    three times the writing); the file comes out whole, with the umask's mode, no temporary left."""
+    import builtins
+    import os
+
+    from digest.files import write_atomic
+
+    named: list[str | int] = []  # what each open was given: a path, or a descriptor
+    real_os_open, real_open = os.open, builtins.open
+
+    def os_open(path, *args, **kwargs):
+        named.append(str(path))
+        return real_os_open(path, *args, **kwargs)
+
+    def open_(file, *args, **kwargs):
+        named.append(file if isinstance(file, int) else str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(builtins, "open", open_)
+    target = tmp_path / "a.md"
+    write_atomic(target, "标题\n正文\n")
+    monkeypatch.undo()
+    assert len(named) == 2 and isinstance(named[1], int) and named[0].startswith(str(tmp_path / ".a.md."))
+    assert target.read_text(encoding="utf-8") == "标题\n正文\n" and [p.name for p in tmp_path.iterdir()] == ["a.md"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
