@@ -323,3 +323,26 @@ def test_a_file_is_written_through_the_descriptor_that_made_it(tmp_path, monkeyp
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------------- vocabulary tags
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="党建党支部a", max_size=4), st.text(alphabet="党建党支部a\n", max_size=40))
+def test_occurs_twice_is_a_count_of_two_or_more(term, text):
+    """The vocabulary tags' test (`body.count(term) >= 2`, non-overlapping), with overlaps and empties."""
+    from digest.intake.extract import occurs_twice
+
+    assert occurs_twice(term, text) == (text.count(term) >= 2)
+
+
+def test_occurs_twice_on_every_real_line_and_vocabulary_term():
+    from digest.config import load_config
+    from digest.intake.extract import occurs_twice
+
+    terms = load_config(REPO / "config.yaml").rules["tag_vocabulary"]
+    text = "\n".join(real_lines())
+    words = {line[i:i + 2] for line in real_lines()[:200] for i in range(0, len(line), 7)}
+    found = [occurs_twice(term, text) for term in [*terms, *words]]
+    assert found == [text.count(term) >= 2 for term in [*terms, *words]] and True in found and False in found
