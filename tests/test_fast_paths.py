@@ -188,6 +188,22 @@ def test_line_kinds_as_rule_by_rule_on_generated_lines(parts):
         assert _line_kind(nav, drop)(line) == kind_by_rule_lists(nav, drop)(line)
 
 
+def test_rule_matchers_search_as_each_rule_does_and_tell_flags_apart():
+    """The joined matchers are cached by each rule's text and flags, not by the compiled rules
+    (whose hash walks all their code, every call): the same text with another flag is another matcher."""
+    import re
+
+    from digest.intake.clean.boilerplate import _matcher
+
+    for patterns in rule_lists(True):
+        fast = _matcher(patterns)
+        assert [bool(fast(line)) for line in real_lines()] == [any(p.search(line) for p in patterns)
+                                                                for line in real_lines()]
+    assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
+    assert _matcher((re.compile("^copyright", re.IGNORECASE),))("COPYRIGHT 2024")
+    assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
+
+
 # --------------------------------------------------------------------------------- the cycle collector
 
 
@@ -211,3 +227,122 @@ def test_ingest_runs_no_cycle_collection_and_leaves_the_collector_on(tmp_path):
     assert len(report.results) == 5 and not report.failed
     assert collections == []
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------------- reading seeds
+
+
+def read_counting(monkeypatch, seeds_dir: Path, unreadable: str | None = None) -> dict[str, int]:
+    """Count the reads of each seed (and make one seed unreadable)."""
+    reads: dict[str, int] = {}
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.parent == seeds_dir:
+            reads[path.name] = reads.get(path.name, 0) + 1
+            if path.name == unreadable:
+                raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return reads
+
+
+def ingest_copy_of_seeds(tmp_path: Path):
+    import shutil
+
+    from digest.config import load_config
+
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copyfile(REPO / "config.yaml", tmp_path / "config.yaml")
+    return load_config(tmp_path / "config.yaml")
+
+
+def test_a_new_seed_is_read_once_and_recorded_with_the_hash_of_its_bytes(tmp_path, monkeypatch):
+    """The worker that renders a new seed hashes the bytes it reads; ingest no longer reads every
+    new seed a first time only to hash it."""
+    import hashlib
+
+    from digest.intake.ingest import ingest
+    from digest.intake.record import load_record
+
+    config = ingest_copy_of_seeds(tmp_path)
+    reads = read_counting(monkeypatch, tmp_path / "seeds")
+    report = ingest(config, jobs=1)
+    assert not report.failed and reads == {seed.name: 1 for seed in (tmp_path / "seeds").iterdir()}
+    monkeypatch.undo()
+    record = load_record(tmp_path / "content")
+    assert {name: entry.sha256 for name, entry in record.entries.items()} == {
+        seed.name: hashlib.sha256(seed.read_bytes()).hexdigest() for seed in (tmp_path / "seeds").iterdir()}
+    again = ingest(config, jobs=1)  # known seeds are hashed by ingest itself, and found unchanged
+    assert {result.status for result in again.results} == {"unchanged"}
+
+
+def test_an_unreadable_new_seed_fails_alone_naming_its_file(tmp_path, monkeypatch):
+    from digest.intake.ingest import ingest
+    from digest.intake.record import load_record
+
+    config = ingest_copy_of_seeds(tmp_path)
+    name = sorted(seed.name for seed in (tmp_path / "seeds").iterdir())[1]
+    read_counting(monkeypatch, tmp_path / "seeds", unreadable=name)
+    report = ingest(config, jobs=1)
+    assert [(result.seed, result.error) for result in report.failed] == [
+        (name, f"{tmp_path / 'seeds' / name}: cannot read: Permission denied")]
+    assert len(report.results) == 5 and name not in load_record(tmp_path / "content").entries
+
+
+# --------------------------------------------------------------------------------- writing files
+
+
+def test_a_file_is_written_through_the_descriptor_that_made_it(tmp_path, monkeypatch):
+    """write_atomic opens its temporary file once, when it makes it (opening it again by name cost
+    three times the writing); the file comes out whole, with the umask's mode, no temporary left."""
+    import builtins
+    import os
+
+    from digest.files import write_atomic
+
+    named: list[str | int] = []  # what each open was given: a path, or a descriptor
+    real_os_open, real_open = os.open, builtins.open
+
+    def os_open(path, *args, **kwargs):
+        named.append(str(path))
+        return real_os_open(path, *args, **kwargs)
+
+    def open_(file, *args, **kwargs):
+        named.append(file if isinstance(file, int) else str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(builtins, "open", open_)
+    target = tmp_path / "a.md"
+    write_atomic(target, "标题\n正文\n")
+    monkeypatch.undo()
+    assert len(named) == 2 and isinstance(named[1], int) and named[0].startswith(str(tmp_path / ".a.md."))
+    assert target.read_text(encoding="utf-8") == "标题\n正文\n" and [p.name for p in tmp_path.iterdir()] == ["a.md"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------------- vocabulary tags
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="党建党支部a", max_size=4), st.text(alphabet="党建党支部a\n", max_size=40))
+def test_occurs_twice_is_a_count_of_two_or_more(term, text):
+    """The vocabulary tags' test (`body.count(term) >= 2`, non-overlapping), with overlaps and empties."""
+    from digest.intake.extract import occurs_twice
+
+    assert occurs_twice(term, text) == (text.count(term) >= 2)
+
+
+def test_occurs_twice_on_every_real_line_and_vocabulary_term():
+    from digest.config import load_config
+    from digest.intake.extract import occurs_twice
+
+    terms = load_config(REPO / "config.yaml").rules["tag_vocabulary"]
+    text = "\n".join(real_lines())
+    words = {line[i:i + 2] for line in real_lines()[:200] for i in range(0, len(line), 7)}
+    found = [occurs_twice(term, text) for term in [*terms, *words]]
+    assert found == [text.count(term) >= 2 for term in [*terms, *words]] and True in found and False in found

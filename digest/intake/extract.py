@@ -351,8 +351,14 @@ def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:
     """A vocabulary term in the title, or at least twice in the body, becomes a tag."""
     body = "\n".join(found.paragraphs)
     for term in vocabulary:
-        if term not in found.meta.tags and (term in found.meta.title or body.count(term) >= 2):
+        if term not in found.meta.tags and (term in found.meta.title or occurs_twice(term, body)):
             found.meta.tags.append(term)
+
+
+def occurs_twice(term: str, text: str) -> bool:
+    """text.count(term) >= 2, without counting past the second: two finds, not a scan of all the text."""
+    first = text.find(term)
+    return first >= 0 and text.find(term, first + max(len(term), 1)) >= 0
 
 
 def take_summary(found: Extracted) -> None:

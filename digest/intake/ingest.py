@@ -129,6 +129,9 @@ class Run:
     # ------------------------------------------------------------------ what each seed needs
 
     def classify(self, name: str) -> None:
+        if name not in self.record.entries and name not in self.restoring:
+            self.new.append(name)  # its hash comes from the worker that reads it to render it: read once
+            return
         try:
             self.hashes[name] = hashlib.sha256(self.seeds[name].read_bytes()).hexdigest()
         except OSError as exc:
@@ -186,6 +189,10 @@ class Run:
         items = [(self.seeds[name], detect and name in new) for name in todo]
         done = ordered_map(partial(render_safely, config=self.config), items, jobs, parallel_from=PARALLEL_FROM)
         self.rendered = dict(zip(todo, done))
+        for name in self.new:
+            rendered = self.rendered[name]
+            if name not in self.hashes and not isinstance(rendered, DigestError):
+                self.hashes[name] = rendered.meta.seed_sha256
         for name, article in self.updates.items():
             if isinstance(self.rendered[name], DigestError):
                 self.results[name] = SeedResult(name, "failed", error=str(self.rendered[name]))
