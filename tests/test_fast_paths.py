@@ -211,27 +211,3 @@ def test_ingest_runs_no_cycle_collection_and_leaves_the_collector_on(tmp_path):
     assert len(report.results) == 5 and not report.failed
     assert collections == []
     assert gc.isenabled()
-
-
-def test_library_versions_from_dist_info_names_are_importlib_metadatas():
-    from importlib import metadata
-
-    from digest.cache import LIBRARIES, _version
-
-    names = {distribution.metadata["Name"] for distribution in metadata.distributions()}
-    for name in sorted(names | set(LIBRARIES) | {"no-such-library"}):
-        try:
-            expected = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            expected = "-"
-        assert _version(name) == expected, name
-
-
-def test_the_build_key_is_made_without_loading_importlib_metadata():
-    import subprocess
-    import sys
-
-    code = ("import sys; import digest.render, digest.cache; digest.cache.code_version(); "
-            "print(sorted(name for name in sys.modules if name.startswith(('importlib.metadata', 'email'))))")
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "[]"
