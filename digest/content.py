@@ -118,11 +118,13 @@ PARALLEL_FROM = 64  # content files to read before worker processes pay off
 
 def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None = None, jobs: int | None = None,
                   entries: Iterable[os.DirEntry] | None = None,
-                  remembered: Mapping[str, Article] = MappingProxyType({})) -> list[Article]:
+                  remembered: Mapping[str, Article] = MappingProxyType({}),
+                  meanwhile: Callable[[], Any] | None = None) -> list[Article]:
     """Every content/*.md as an Article, newest first; drafts only when asked for. With a `cache`,
     only files it has not seen as they are now are read, in `jobs` processes when there are many,
     and the others are taken from `remembered` (by digest) or else from the cache. `entries` are
-    the content folder's, when the build has listed it already (subfolders' are left out)."""
+    the content folder's, when the build has listed it already (subfolders' are left out).
+    `meanwhile()` runs while worker processes read, if they do (see `ordered_results`)."""
     content_dir = config.dir("content")
     if not content_dir.is_dir():
         # Building from a mistyped folder would replace the site with an empty one.
@@ -138,13 +140,14 @@ def load_articles(config: Config, drafts: bool = False, cache: BuildCache | None
         reader = ArticleReader(*settings)
         articles = [reader.read(Path(file.path)) for file in files]
     else:
-        articles = read_through_cache(files, settings, cache, jobs, remembered, config["unknown_source"])
+        articles = read_through_cache(files, settings, cache, jobs, remembered, config["unknown_source"], meanwhile)
     check_unique_slugs(articles)
     return sorted((a for a in articles if drafts or not a.draft), key=lambda a: a.sort_key)
 
 
 def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int, str], cache: BuildCache,
-                       jobs: int | None, remembered: Mapping[str, Article], unknown_source: str) -> list[Article]:
+                       jobs: int | None, remembered: Mapping[str, Article], unknown_source: str,
+                       meanwhile: Callable[[], Any] | None = None) -> list[Article]:
     """Articles from the cache for files it knows as they are now; the others read and cached
     (`unknown_source`: the source of articles naming none, see `read_article`)."""
     key = reader_key(*settings)
@@ -170,7 +173,7 @@ def read_through_cache(files: list[os.DirEntry], settings: tuple[list[str], int,
     todo = [file for file in files if now[file.name][2] not in cached]
     read = list(stored_bodies(ordered_results(read_article, [Path(file.path) for file in todo], jobs,
                                               parallel_from=PARALLEL_FROM, initializer=start_reader,
-                                              initargs=(*settings, unknown_source)), cache))
+                                              initargs=(*settings, unknown_source), meanwhile=meanwhile), cache))
     for file, article in zip(todo, read):
         now[file.name] = (*now[file.name][:2], article.digest)
     changed = {name: trust_stat(*now[name]) for name in touched}

@@ -24,24 +24,28 @@ def worker_count(jobs: int | None) -> int:
 def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                 parallel_from: int, initializer: Callable[..., Any] | None = None,
                 initargs: tuple[Any, ...] = (), chunksize: int = 32,
-                prepare: Callable[[Item], Any] | None = None, besides: Callable[[], Any] | None = None) -> list[Result]:
+                prepare: Callable[[Item], Any] | None = None, besides: Callable[[], Any] | None = None,
+                meanwhile: Callable[[], Any] | None = None) -> list[Result]:
     """[function(item) for item in items]: see `ordered_results`."""
     return list(ordered_results(function, items, jobs, parallel_from=parallel_from, initializer=initializer,
-                                initargs=initargs, chunksize=chunksize, prepare=prepare, besides=besides))
+                                initargs=initargs, chunksize=chunksize, prepare=prepare, besides=besides,
+                                meanwhile=meanwhile))
 
 
 def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None, *,
                     parallel_from: int, initializer: Callable[..., Any] | None = None,
                     initargs: tuple[Any, ...] = (), chunksize: int = 32,
-                    prepare: Callable[[Item], Any] | None = None,
-                    besides: Callable[[], Any] | None = None) -> Iterator[Result]:
+                    prepare: Callable[[Item], Any] | None = None, besides: Callable[[], Any] | None = None,
+                    meanwhile: Callable[[], Any] | None = None) -> Iterator[Result]:
     """function(item) for each item, in order, as they come: in worker processes when there are
     at least `parallel_from` items and more than one job; `initializer(*initargs)` sets up each
     process (the current one too when the work is done here). `prepare(item)` runs here, in
     order, before the item is handed out: while the workers are busy with the items before it.
     `besides()` runs once, in a forked worker as its first task when the workers are forked (it
     sees the data as they do, and work that would wait for the items runs with them), otherwise
-    here after the items; the iteration ends once it has run.
+    here after the items; the iteration ends once it has run. `meanwhile()` runs here once every item
+    is handed out to worker processes, before their first result is taken: work this process would
+    do later anyway, done while it would only wait (never when the items are done here).
 
     When this process runs no other thread (a command-line build), the workers are forked: they
     inherit the items, so only their positions and the results cross between processes; pickling
@@ -67,7 +71,7 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
                 min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"), initializer=_start_forked,
                 initargs=(function, items, initializer, initargs, besides)) as pool:
             done_besides = pool.submit(_run_besides) if besides else None
-            yield from _handed_out(pool, spans, lambda span: (_run_inherited, span), prepare_span)
+            yield from _handed_out(pool, spans, lambda span: (_run_inherited, span), prepare_span, meanwhile)
             if done_besides:
                 done_besides.result()
         return
@@ -75,13 +79,13 @@ def ordered_results(function: Callable[[Item], Result], items: Sequence[Item], j
         with ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("forkserver"),
                                  initializer=initializer, initargs=initargs) as pool:
             yield from _handed_out(pool, spans, lambda span: (_run_all, function, [items[index] for index in span]),
-                                   prepare_span)
+                                   prepare_span, meanwhile)
     if besides:
         besides()
 
 
 def _handed_out(pool: ProcessPoolExecutor, spans: list[range], task: Callable[[range], tuple[Any, ...]],
-                prepare: Callable[[range], Any]) -> Iterator[Any]:
+                prepare: Callable[[range], Any], meanwhile: Callable[[], Any] | None) -> Iterator[Any]:
     """Each span prepared, then submitted as `task(span)`; their results in order. Like
     `Executor.map`, which cannot prepare: each future is let go once its results are given (a
     big site's bodies are never all held), and what is still to run is cancelled if one fails."""
@@ -90,6 +94,8 @@ def _handed_out(pool: ProcessPoolExecutor, spans: list[range], task: Callable[[r
         for span in spans:
             prepare(span)
             futures.append(pool.submit(*task(span)))
+        if meanwhile:
+            meanwhile()
         while futures:
             yield from futures.popleft().result()
     finally:

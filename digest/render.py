@@ -24,6 +24,7 @@ from digest.errors import DigestError
 from digest.issues import load_issues
 from digest.lock import project_lock
 from digest.outputs import Output, hash_bytes, plan_outputs
+from digest.reads import template_reads
 from digest.renderer import Renderer, render_outputs
 from digest.replan import Plan, plan_pages
 from digest.search_build import index_files, indexed_articles, put_index, set_stale_search, stale_search
@@ -116,22 +117,23 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
     if not full and site_dir.is_dir() and inputs and cache.get("inputs") == inputs and not stale_search(cache):
         return BuildReport.unchanged(cache.get("report"))
     cache.set("inputs", None)
+    work = renderer_for(config, key, memory)
     with collector_paused(), remembered_slugs(cache):
         previous = None if full else (memory and memory.plan) or cache.plan(key)
         everything = load_articles(config, drafts=True, cache=cache, jobs=jobs, entries=listed.get(config.dir("content")),
-                                   remembered=previous.by_digest() if previous else {})
+                                   remembered=previous.by_digest() if previous else {},
+                                   meanwhile=partial(prepare_templates, work))
         articles = [article for article in everything if drafts or not article.draft]
         if not articles and not allow_empty:
             raise nothing_to_publish(config.dir("content"), listed.get(config.dir("content"), []))
         if not articles:  # nothing to search
             config = config.with_overrides(search=False)
             key = build_key(config, drafts)
-        editions = editions_of(config.data)
+            work = renderer_for(config, key, memory)
+        editions = work.editions
         plan = plan_pages(articles, config, key, previous, load_issues(config, drafts))
         outputs = plan_outputs(plan, editions, config)
     known = None if full or not site_dir.is_dir() or cache.get("outputs_key") != key else cache.outputs()
-    reuse = memory and memory.renderer and memory.plan and memory.plan.key == key
-    work = memory.renderer if reuse else Renderer(config, editions)
     # Kept for the next build to start from (see digest.replan): a plan made anew, or one made from a
     # plan so long ago that swapping all the articles edited since would cost more than saving it.
     # Saved by a worker while the others write the site, unless this process keeps the plan (the
@@ -160,6 +162,22 @@ def write_site(config: Config, cache: BuildCache, drafts: bool, jobs: int | None
         memory.plan, memory.renderer = plan, work
         work.load_all()
     return report
+
+
+def renderer_for(config: Config, key: str, memory: BuildMemory | None) -> Renderer:
+    """The renderer the preview kept, when its last build had this build key; else a new one."""
+    if memory and memory.renderer and memory.plan and memory.plan.key == key:
+        return memory.renderer
+    return Renderer(config, editions_of(config.data))
+
+
+def prepare_templates(work: Renderer) -> None:
+    """What the build does with its templates before rendering, done while worker processes read the
+    articles (this process would only wait): every template compiled (the workers rendering the
+    pages are forked from this process later, and find them compiled, rather than each compile
+    them again), and what each template reads of an article found (for the pages' fingerprints)."""
+    work.load_all()
+    template_reads(work.config.dir("templates"))
 
 
 def nothing_to_publish(content_dir: Path, entries: list[os.DirEntry]) -> DigestError:

@@ -80,7 +80,8 @@ def render_page(environment: Environment, page: Page) -> str:
 RENDER_CHUNK = 50  # outputs per task handed to a worker process, each with its page's data
 PARALLEL_FROM = 8  # chunks of work before worker processes pay off
 
-_worker: tuple[Renderer, Path] | None = None  # the renderer and target folder of a worker process
+# The renderer and target folder of a worker process, and the search text folders it made there.
+_worker: tuple[Renderer, Path, set[str]] | None = None
 
 
 def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: int | None,
@@ -98,11 +99,11 @@ def render_outputs(work: Renderer, outputs: list[Output], target: Path, jobs: in
 
 def start_worker(work: Renderer, target: Path) -> None:
     global _worker
-    _worker = (work, target)
+    _worker = (work, target, set())
 
 
 def write_chunk(outputs: list[Output]) -> None:
-    work, target = _worker
+    work, target, made = _worker
     with template_errors(work.config.dir("templates")):
         for output in outputs:
             if output.search_text:
@@ -112,7 +113,10 @@ def write_chunk(outputs: list[Output]) -> None:
             if output.searchable:
                 route = Route("search_text", output.page.route.key)
                 path = os.path.join(target, work.editions[output.edition].path + route.path)
-                os.makedirs(os.path.dirname(path), exist_ok=True)  # its chunk may be handed out before the folder's
+                folder = os.path.dirname(path)
+                if folder not in made:  # its chunk may be handed out before the folder's; one folder holds them all
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
                 with open(path, "wb") as file:
                     file.write(work.search_text(output))
 

@@ -144,3 +144,28 @@ def fail_besides() -> None:
 def test_a_failing_task_besides_fails_the_run():
     with pytest.raises(ValueError, match="besides failed"):
         ordered_map(square, list(range(60)), 2, parallel_from=2, chunksize=4, besides=fail_besides)
+
+
+def test_the_work_meanwhile_runs_here_once_the_workers_have_every_item_and_not_when_no_worker_runs():
+    items = list(range(60))
+    calls: list[tuple[int, int]] = []  # (this process, results taken before it ran)
+    taken: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append((os.getpid(), len(taken)))
+
+    for result in ordered_results(square, items, 2, parallel_from=2, chunksize=4, meanwhile=meanwhile):
+        taken.append(result)
+    assert taken == [n * n for n in items] and calls == [(os.getpid(), 0)]
+    calls.clear()
+    taken.clear()
+    from_thread: list[int] = []  # workers from a forkserver: the same
+    thread = threading.Thread(target=lambda: from_thread.extend(
+        ordered_map(square, items, 2, parallel_from=2, meanwhile=meanwhile)))
+    thread.start()
+    thread.join()
+    assert from_thread == [n * n for n in items] and calls == [(os.getpid(), 0)]
+    calls.clear()
+    assert ordered_map(square, items, 1, parallel_from=2, meanwhile=meanwhile) == [n * n for n in items]
+    assert ordered_map(square, items[:3], 2, parallel_from=8, meanwhile=meanwhile) == [0, 1, 4]
+    assert calls == []  # the items done here: no wait to fill
