@@ -26,6 +26,8 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress, count
+from operator import not_
 from typing import Any
 
 from markupsafe import escape
@@ -86,6 +88,7 @@ class TextConverter:
     conversion: str
     overrides: tuple[tuple[str, str], ...] = ()
     cache: dict[str, str] = field(default_factory=dict)
+    _tags: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)  # see `_tag_outside`
 
     def __post_init__(self) -> None:
         self._convert = converter(self.conversion).convert
@@ -99,20 +102,26 @@ class TextConverter:
 
     def text(self, source: str) -> str:
         """The converted text; strings without Han characters are returned as they are."""
-        return self.texts([source])[0]
+        converted = self.cache.get(source)
+        return self.texts([source])[0] if converted is None else converted
 
     def texts(self, sources: list[str]) -> list[str]:
         """Each text converted, the new ones in one call to OpenCC: joined by a separator that no
         dictionary phrase contains, they convert exactly as they would one by one, only faster."""
-        self._convert_new(sources)
         cache = self.cache
-        return [cache.get(source, source) for source in sources]
+        if not all(map(cache.__contains__, sources)):  # most texts of a page were on the pages before it
+            self._convert_new(sources)
+        return list(map(cache.get, sources, sources))
 
     def _convert_new(self, sources: list[str]) -> None:
-        """The texts of `sources` holding Han characters and not yet converted, into the cache."""
+        """The texts of `sources` not yet converted, into the cache: those holding Han characters
+        converted, the others (not ASCII) as they are, so that the next page finds them there."""
         cache = self.cache
-        new = [source for source in dict.fromkeys(sources)
-               if source not in cache and not source.isascii() and HAN_RE.search(source)]
+        new = [source for source in dict.fromkeys(sources) if source not in cache and not source.isascii()]
+        for source in new:
+            if not HAN_RE.search(source):
+                cache[source] = source
+        new = [source for source in new if source not in cache]
         if not new:
             return
         protected = [self._protect(source) for source in new]
@@ -158,7 +167,7 @@ class TextConverter:
         spans = iter(self._converted_spans(tags, "\0" in document))
         first, last = next(spans)
         numbers = []  # the texts to convert: not ASCII (no Han character), not in a skipped element
-        for number in [number for number, text in enumerate(texts) if not text.isascii()]:
+        for number in compress(count(), map(not_, map(str.isascii, texts))):  # (not a loop in Python: 600 texts a page)
             while number >= last:
                 first, last = next(spans, (len(texts), len(texts)))
             if number >= first:
@@ -178,10 +187,10 @@ class TextConverter:
         for number in notable_tags(tags, plain):
             if number < resume or tags[number].startswith("</"):
                 continue  # inside a skipped element (already looked at), or closing one outside any
-            skipping: list[str] = []  # the open elements whose content is not converted (a stack of names)
-            tags[number] = self._tag(tags[number], skipping)
-            if not skipping:
+            tags[number], opened = self._tag_outside(tags[number])
+            if opened is None:
                 continue
+            skipping = [opened]  # the open elements whose content is not converted (a stack of names)
             spans.append((first, number + 1))
             resume = number + 1
             while skipping and resume < len(tags):
@@ -192,6 +201,15 @@ class TextConverter:
             first = resume
         spans.append((first, len(tags) + 1))
         return spans
+
+    def _tag_outside(self, tag: str) -> tuple[str, str | None]:
+        """`_tag` of a tag outside any skipped element, and the name of the element it opens whose
+        content is skipped (None: it opens none); remembered, as most such tags recur on every page."""
+        known = self._tags.get(tag)
+        if known is None:
+            skipping: list[str] = []
+            known = self._tags[tag] = (self._tag(tag, skipping), skipping[0] if skipping else None)
+        return known
 
     def _tag(self, tag: str, skipping: list[str]) -> str:
         """A tag: its readable attributes converted unless inside a skipped element; keeps `skipping`."""
@@ -233,7 +251,7 @@ def notable_tags(tags: list[str], plain: bool = False) -> list[int]:
     marked data-noconvert, in order. A page has hundreds of tags, a handful of them notable: the
     markers are looked for over all the tags at once (joined by NUL; `plain`: a tag may hold NUL,
     looked at as another control character), not tag by tag."""
-    numbers = {number for number, tag in enumerate(tags) if not tag.isascii()}
+    numbers = set(compress(count(), map(not_, map(str.isascii, tags))))
     joined = "\0" + "\0".join([tag.replace("\0", "\1") for tag in tags] if plain else tags)
     for marker in MARKERS:
         position, seen, counted = joined.find(marker), 0, 0
