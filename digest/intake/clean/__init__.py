@@ -23,6 +23,7 @@ class Cleaned:
 
 
 Stage = Callable[[str], Union[str, Cleaned]]
+MAX_PASSES = 3
 
 
 def stages(rules: dict[str, Any], script: str) -> list[Stage]:
@@ -44,8 +45,8 @@ def stages(rules: dict[str, Any], script: str) -> list[Stage]:
         normalize_whitespace,                          # CRLF, control chars, odd spaces
         reread_utf8_read_as_gbk,                       # 鍩哄眰鍏氬缓 -> 基层党建
         repair_gbk_mojibake,                           # ?鶎狱h組織 -> 基層黨組織
+        strip_html_tags,                               # <p>, &nbsp; left by the scraper (before the next:
         repair_lost_encoding,                          # ï¼š -> ：, 锟斤拷 -> □ (noted)
-        strip_html_tags,                               # <p>, &nbsp; left by the scraper
         strip_pinyin_annotations,                      # 點(diǎn) -> 點
         partial(to_target_script, script=script),      # OpenCC, t2s by default
         partial(fix_phrases, fixes=rules["phrase_fixes"]),  # 随著 -> 随着, which OpenCC keeps
@@ -73,5 +74,18 @@ def run_stages(text: str, pipeline: list[Stage]) -> Cleaned:
 
 
 def clean_text(text: str, rules: dict[str, Any], script: str = "t2s") -> Cleaned:
-    """Clean one article's raw text (already decoded) with the given rules."""
-    return run_stages(text, stages(rules, script))
+    """Clean one article's raw text (already decoded) with the given rules: once, and again while
+    a late stage has brought together encoding damage that an early one repairs, so that cleaning
+    clean text changes nothing (at most MAX_PASSES; real pages take one)."""
+    from digest.intake.clean.mojibake.lost import shows_latin_mojibake
+
+    pipeline = stages(rules, script)
+    cleaned = run_stages(text, pipeline)
+    for _ in range(MAX_PASSES - 1):
+        if "?" not in cleaned.text and not shows_latin_mojibake(cleaned.text):
+            break  # a `?` left may be a lost space that a dropped line or tag has left alone
+        again = run_stages(cleaned.text, pipeline)
+        if again.text == cleaned.text:
+            break
+        cleaned = Cleaned(again.text, tuple(dict.fromkeys(cleaned.findings + again.findings)))
+    return cleaned

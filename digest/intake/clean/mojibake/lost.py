@@ -41,6 +41,12 @@ def repair_lost_encoding(text: str) -> Cleaned:
     return Cleaned(text, tuple(notes))
 
 
+def shows_latin_mojibake(text: str) -> bool:
+    """Whether Chinese text still holds a run the repair would read back: a later stage (a line
+    dropped, lines joined) can bring the two halves of one together."""
+    return bool(_LATIN_MOJIBAKE.search(text) and _HAN.search(text))
+
+
 def _space_or_nothing(lost: re.Match[str]) -> str:
     """Nothing where a space or a line's start is already there, else the one space it was."""
     after = lost.string[lost.end():lost.end() + 1]

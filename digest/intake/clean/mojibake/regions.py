@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 from digest.intake.clean.mojibake.fluency import is_plausible
 from digest.intake.clean.mojibake.gbk import LEADS, ByteSpec, decode_pair, gbk_pair_bytes, readings, run_bytes
-from digest.intake.clean.mojibake.weights import (CONTEXT, DROPPED_PAIR, GUESSED_BYTE, MARGIN, MAX_RESYNCS, MAX_RUN, TONED,
-                                                  UNSUSPECTED_MARGIN, WINDOW)
+from digest.intake.clean.mojibake.weights import (CONTEXT, DROPPED_PAIR, GUESSED_BYTE, LOST, MARGIN, MAX_RESYNCS,
+                                                  MAX_RUN, TONED, UNSUSPECTED_MARGIN, WINDOW)
 
 _SYLLABLE = f"[a-zü]{{0,5}}[{TONED}][a-zü]{{0,5}}"
 MARKERS = "?\ufffd"
@@ -91,8 +91,9 @@ class _Run:
     doubled: bool = False         # a `?` in the run: `??h` is two lost bytes, not a question
 
     def take(self, char: str) -> bool:
-        """Add a character; False if it cannot be part of a run."""
-        encoded = run_bytes(char)
+        """Add a character; False if it cannot be part of a run. The lost-text mark (□) ends a run as
+        the U+FFFD it replaced did: a second cleaning must read the text as the first did."""
+        encoded = None if char == LOST else run_bytes(char)
         if encoded is None:
             return False
         if self.first_is_ascii is None:
