@@ -92,6 +92,18 @@ def test_restore_brings_a_rejected_seed_back_under_its_slug(two, capsys):
     assert path.read_text(encoding="utf-8") == text and record(two)[seed]["decision"] == "ingested"
 
 
+def test_a_byte_copy_of_a_rejected_seed_stays_out_and_can_be_restored(two, capsys):
+    seed, path = next(iter(articles(two).items()))
+    cli_output(two, capsys, "reject", seed)
+    shutil.copyfile(two / "seeds" / seed, two / "seeds" / "copy.txt")
+    status, out = cli_output(two, capsys, "ingest")
+    assert status == 0 and f"rejected       copy.txt (same bytes as {seed}, which was rejected; not ingested)" in out
+    assert not path.exists() and "content/" not in out and record(two)["copy.txt"]["decision"] == "rejected"
+    assert "copy.txt" not in cli_output(two, capsys, "ingest")[1]  # said once
+    status, out = cli_output(two, capsys, "ingest", "--restore", "copy.txt")
+    assert status == 0 and re.search(rf"created\s+copy\.txt -> content/{path.name}", out) and path.exists()
+
+
 def test_deleted_seed_is_reported_and_its_article_kept(two, capsys):
     seed, path = next(iter(articles(two).items()))
     (two / "seeds" / seed).unlink()

@@ -29,9 +29,12 @@ class Decider:
         self.detect = run.config["duplicates"]["detect"]
         deciding = set(run.new)  # their entries are decided again: neither an article nor a listing yet
         self.by_bytes: dict[str, str] = {}
+        self.rejected_bytes: dict[str, str] = {}  # a rejected seed's hash -> its name: a copy stays out too
         self.listed: dict[str, set[tuple[str | None, str | None]]] = {}  # slug -> (source, url) it names
         for seed, entry in sorted(run.record.entries.items()):
-            if entry.article and seed not in deciding:
+            if entry.decision == "rejected" and seed not in deciding:
+                self.rejected_bytes.setdefault(entry.sha256, seed)
+            elif entry.article and seed not in deciding:
                 self.by_bytes[entry.sha256] = entry.article
                 if entry.decision == "merged" and entry.published:
                     self.listed.setdefault(entry.article, set()).add((entry.published.source, entry.published.url))
@@ -51,7 +54,10 @@ class Decider:
     def decide(self, name: str, rendered: Rendered) -> None:
         run = self.run
         same_bytes = self.by_bytes.get(run.hashes[name])
-        if name in run.restoring or not (same_bytes or self.detect):
+        rejected = self.rejected_bytes.get(run.hashes[name])
+        if rejected and name not in run.restoring:
+            self.reject_copy(name, rejected)
+        elif name in run.restoring or not (same_bytes or self.detect):
             self.create(name, rendered)
         elif same_bytes:
             self.duplicate(name, same_bytes, "same bytes as")
@@ -74,6 +80,14 @@ class Decider:
         run.record.entries[name] = Entry(run.hashes[name], slug, "duplicate")
         path = run.article_path(slug)
         run.results[name] = SeedResult(name, "duplicate", path, detail=f"({how} {run.shown(path)}; not ingested)")
+
+    def reject_copy(self, name: str, rejected: str) -> None:
+        """A byte copy of a rejected seed is rejected as well, not a duplicate of an article that
+        is gone; `ingest --restore` brings it back like any rejected seed."""
+        run = self.run
+        run.record.entries[name] = Entry(run.hashes[name], run.record.entries[rejected].article, "rejected")
+        run.results[name] = SeedResult(name, "rejected", detail=f"(same bytes as {rejected}, which was rejected;"
+                                                                f" not ingested)")
 
     def merge(self, name: str, rendered: Rendered, match: Match) -> None:
         """A repost from another site is listed in the article's `also_published`; one that adds
