@@ -343,8 +343,8 @@ def take_source(found: Extracted, rules: dict[str, Any]) -> None:
 
 def _named_alone(name: str, text: str) -> bool:
     """`来源：新华网` yes; `由新华网、中新社、山西日报等媒体…` no: a name in a list of outlets is one the
-    text mentions, not its publisher."""
-    return re.search(rf"(?<![、，,]){re.escape(name)}(?![、，,])", text) is not None
+    text mentions, not its publisher. (`in` first: most names are not in the text at all.)"""
+    return name in text and re.search(rf"(?<![、，,]){re.escape(name)}(?![、，,])", text) is not None
 
 
 def take_vocabulary_tags(found: Extracted, vocabulary: list[str]) -> None:
