@@ -146,3 +146,19 @@ def _run_besides() -> None:
 
 def chunked(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the site's data is made: millions of objects and no
+    cycles, which each full collection would walk again (at 10,000 articles, 0.8 s of 2 s). They
+    are frozen, left out of the collections to come, before it is on again: else the first one,
+    soon after, would walk them all (0.06 s for the plan of 10,000 articles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()

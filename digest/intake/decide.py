@@ -32,9 +32,11 @@ class Decider:
         self.rejected_bytes: dict[str, str] = {}  # a rejected seed's hash -> its name: a copy stays out too
         self.listed: dict[str, set[tuple[str | None, str | None]]] = {}  # slug -> (source, url) it names
         for seed, entry in sorted(run.record.entries.items()):
-            if entry.decision == "rejected" and seed not in deciding:
+            if seed in deciding:
+                continue
+            if entry.decision == "rejected":
                 self.rejected_bytes.setdefault(entry.sha256, seed)
-            elif entry.article and seed not in deciding:
+            elif entry.article:
                 self.by_bytes[entry.sha256] = entry.article
                 if entry.decision == "merged" and entry.published:
                     self.listed.setdefault(entry.article, set()).add((entry.published.source, entry.published.url))

@@ -14,9 +14,8 @@ Every decision goes in seed-name order, so the outcome does not depend on `jobs`
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from digest.intake.merges import amend, merge_note, relisted
 from digest.intake.record import Entry, Record, load_record
 from digest.intake.report import IngestReport, SeedResult
 from digest.intake.seeds import resolve_seed, seed_files
-from digest.parallel import ordered_map
+from digest.parallel import collector_paused, ordered_map
 from digest.schema import FrontMatter, Publication, dump_front_matter
 from digest.script import to_target_script
 from digest.slug import slugify, unique_slug
@@ -72,13 +71,8 @@ def ingest(config: Config, force: bool = False, jobs: int | None = None, only: t
     articles of their own."""
     # Python's cycle collector is off meanwhile: a run makes objects by the million and no cycles,
     # and each full collection walked all of them again (10,000 seeds: 0.7 s, all in this process).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _ingest(config, force, jobs, only, restore)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _ingest(config: Config, force: bool, jobs: int | None, only: tuple[str, ...],
@@ -230,7 +224,7 @@ class Run:
         merges = self.record.merges()
         for item in self.writes:
             item.rendered.meta.slug = item.path.stem
-            self.with_merges(item.rendered.meta, merges=merges)
+            self.with_merges(item.rendered.meta, merges)
         settled = ordered_map(partial(settle, force=self.force, root=self.config.root), self.writes, jobs,
                               parallel_from=PARALLEL_FROM)
         for item, (result, fingerprint) in zip(self.writes, settled):
@@ -250,9 +244,9 @@ class Run:
         `source_names`, say) differs from the record's, the record and the article follow it."""
         for name in self.relisting:
             entry, rendered = self.record.entries[name], self.rendered[name]
-            if isinstance(rendered, DigestError) or entry.published == publication(rendered.meta):
+            if isinstance(rendered, DigestError) or entry.published == (now := publication(rendered.meta)):
                 continue
-            old, entry.published = entry.published, publication(rendered.meta)
+            old, entry.published = entry.published, now
             if old is not None:
                 script = self.config["script"]
                 self.notes_replaced[merge_note(name, old, script)] = merge_note(name, entry.published, script)
@@ -261,12 +255,11 @@ class Run:
             self.results[name] = SeedResult(name, "updated", self.article_path(entry.article),
                                             detail=f"(its also_published entry: {', '.join(fields)})")
 
-    def with_merges(self, meta: FrontMatter, only_new: bool = False,
-                    merges: dict[str, list[tuple[str, Entry]]] | None = None) -> FrontMatter:
+    def with_merges(self, meta: FrontMatter, merges: dict[str, list[tuple[str, Entry]]],
+                    only_new: bool = False) -> FrontMatter:
         """The reposts recorded as merged into this article listed, each with a review note (when
         `only_new`, for an article ingest does not rewrite, a note for those merged in this run only:
         the curator may have resolved the others; the notes of reposts gone or changed follow)."""
-        merges = self.record.merges() if merges is None else merges
         merged = [(seed, entry) for seed, entry in merges.get(meta.slug, []) if entry.published]
         if not merged and not only_new:  # most articles: nothing to list
             meta.also_published = []
@@ -283,7 +276,7 @@ class Run:
             article = self.existing.get(slug)
             if article is None or article.meta is None:
                 continue
-            backup = amend(article, self.with_merges(article.meta, only_new=True, merges=merges))
+            backup = amend(article, self.with_merges(article.meta, merges, only_new=True))
             said = [result for seed, _ in merges.get(slug, []) if (result := self.results.get(seed)) and result.changed]
             for result in said[:1] if backup else ():
                 result.notes.append(f"your edited version of {self.shown(article.path)} is saved as {self.shown(backup)}")

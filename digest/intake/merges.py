@@ -33,7 +33,7 @@ def relisted(meta: FrontMatter, merged: list[tuple[str, Entry]], script: str, no
     note in `replaced` becomes its new text (or goes, for None), and the seeds in `noted` get one."""
     replaced = replaced or {}
     meta.also_published = [entry.published for _, entry in merged if entry.published]
-    kept = [replaced.get(note, note) if note in replaced else note for note in meta.review]
+    kept = [replaced.get(note, note) for note in meta.review]
     meta.review = [note for note in kept if note is not None] + [
         merge_note(seed, entry.published, script) for seed, entry in merged if seed in noted and entry.published]
     return meta
@@ -43,13 +43,10 @@ def amend(article: Existing, meta: FrontMatter) -> Path | None:
     """Write `article` with the front-matter `meta` and its body as it is, unless that changes
     nothing; an edited file is saved first (its backup returned) and stays an edited file."""
     text = dump_front_matter(meta) + article.body
-    if article.edited:
-        if text == article.text:
-            return None
-        backup = back_up(article.path, article.text)
-    else:
-        text, backup = with_fingerprint(text), None
-        if text == article.text:
-            return None
+    if not article.edited:
+        text = with_fingerprint(text)
+    if text == article.text:
+        return None
+    backup = back_up(article.path, article.text) if article.edited else None
     write_atomic(article.path, text)
     return backup
