@@ -7,6 +7,7 @@ closing the article, `作者简介：张三，…；李四，…` in academic pa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -120,7 +121,7 @@ def profile_names(paragraph: str) -> list[str]:
     return [h for h in heads if looks_like_name(h)]
 
 
-def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[str], int] | None:
+def trailing_credits(paragraph: str, above: Sequence[str] = ()) -> tuple[list[str], list[str], int] | None:
     """`…。（供稿人：一支部 冯欣）`, `（图文：张莎莎；一审：李霞）`: authors, editors and where
     the bracket starts; None when the bracket holds anything but credits. A name without a role
     word that the text (`above`, and the paragraph itself) uses is the unit the text is about,
@@ -141,7 +142,7 @@ def trailing_credits(paragraph: str, above: str = "") -> tuple[list[str], list[s
         found = [w for w in words if looks_like_name(w)]
         if not found or (not label and len(found) < len(words)):
             return None
-        used = not label and any(word in text for word in found for text in (above, paragraph[:match.start()]))
+        used = not label and any(word in text for word in found for text in (*above, paragraph[:match.start()]))
         authors += [] if used else found
         cited = cited or used
     return (authors, editors, match.start()) if authors or cited else None
@@ -156,8 +157,9 @@ def without_dateline(paragraph: str) -> str:
     opens with the news itself."""
     match = DATELINE_RE.match(paragraph)
     rest = paragraph[match.end():] if match else paragraph
-    reporter = REPORTER_LEDE_RE.match(PINYIN_RE.sub("", rest))  # 某某网记者 张三 某地报道5月22日，…
-    rest = PINYIN_RE.sub("", rest)[reporter.end():] if reporter else rest
+    bare = PINYIN_RE.sub("", rest)
+    reporter = REPORTER_LEDE_RE.match(bare)  # 某某网记者 张三 某地报道5月22日，…
+    rest = bare[reporter.end():] if reporter else rest
     return rest if len(rest) >= 10 else paragraph
 
 
@@ -243,7 +245,7 @@ def _take_closing_credits(found: Extracted) -> None:
     line right under its last paragraph (`王晓宇 巩雪`)."""
     for index in range(len(found.paragraphs) - 1, max(len(found.paragraphs) - 3, 0) - 1, -1):
         paragraph = found.paragraphs[index]
-        credits = trailing_credits(paragraph, "\n".join(found.paragraphs[:index]))
+        credits = trailing_credits(paragraph, found.paragraphs[:index])  # a name has no line break
         if credits:
             authors, editors, start = credits
             _add_authors(found, authors)

@@ -136,7 +136,7 @@ def _several_labels(paragraph: str, labels: dict[str, re.Pattern[str]]) -> list[
 
 
 def _kind_of(word: str, labels: dict[str, re.Pattern[str]]) -> str:
-    return next(kind for kind in labels if kind != "*" and labels[kind].match(word + "："))
+    return next(kind for kind in labels if kind not in ("*", "[]") and labels[kind].match(word + "："))
 
 
 def _store_label(found: Extracted, kind: str, value: str) -> None:
@@ -315,9 +315,10 @@ def take_trailing_authors(found: Extracted, labels: dict[str, re.Pattern[str]]) 
     if not match:
         return
     names = split_names(match.group(1))
-    text = "\n".join([*found.paragraphs[:-1], last[:match.start()]])
-    if not labelled and not all(looks_like_name(name) and name not in text for name in names):
-        return  # an unlabelled name the text itself uses is what it is about (`常图党支部…（常图）`)
+    if not labelled:
+        text = "\n".join([*found.paragraphs[:-1], last[:match.start()]])
+        if not all(looks_like_name(name) and name not in text for name in names):
+            return  # an unlabelled name the text itself uses is what it is about (`常图党支部…（常图）`)
     found.meta.authors += [a for a in names if a not in found.meta.authors]
     body = last[: match.start(1)].rstrip()
     body = re.sub(r"[（(]\s*(?:(?:作者|文|记者|通讯员)\s*[：:/]\s*)?$", "", body).rstrip()

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from digest.intake.clean.punctuation import HAN, SENTENCE_END, SENTENCE_END_RE
+from digest.intake.clean.punctuation import HAN
 from digest.schema import FrontMatter
 
 CLOSERS = "”’」』）)】》"
@@ -184,8 +184,11 @@ def is_meta_line(paragraph: str) -> bool:
     patterns = title_rules()["compiled"]
     return ((DATE_RE.search(paragraph) is not None and len(paragraph) <= 80 and not is_body_text(paragraph))
             or names_line(paragraph) or affiliation_line(paragraph)
-            or (len(paragraph) <= 40 and any(patterns[kind].search(NAME_MARK_RE.sub("", paragraph)) is not None
-                                             for kind in ("byline", "issue", "repost", "caption"))))
+            or (len(paragraph) <= 40 and _matches_meta_form(NAME_MARK_RE.sub("", paragraph), patterns)))
+
+
+def _matches_meta_form(line: str, patterns: dict[str, re.Pattern[str]]) -> bool:
+    return any(patterns[kind].search(line) is not None for kind in ("byline", "issue", "repost", "caption"))
 
 
 def is_prose(paragraph: str) -> bool:

@@ -20,7 +20,8 @@ HAN_ONLY_RE = re.compile(f"[{HAN}]+")
 def split_run_together_tags(found: Extracted) -> None:
     """A keyword line that lists one long run of Han characters, absent from the text, is replaced
     by its pieces (a list with separators was not run together); a review note names the cut."""
-    text = "\n".join([found.meta.title, *found.paragraphs])
+    # only one listed tag can be a run of several (found.listed_tags == [tag])
+    text = "\n".join([found.meta.title, *found.paragraphs]) if len(found.listed_tags) == 1 else ""
     tags: list[str] = []
     for tag in found.meta.tags:
         run_together = found.listed_tags == [tag] and len(tag) >= RUN_MIN and HAN_ONLY_RE.fullmatch(tag)

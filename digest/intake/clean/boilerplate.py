@@ -13,6 +13,7 @@ Test = Callable[[str], bool]
 Kind = Callable[[str], "str | None"]
 
 BLANK_LINES = re.compile(r"\n{3,}")
+LINE_TESTS = ("site_name_patterns", "tail_start_patterns", "link_title_patterns")
 # Regex tokens for finding a top-level `|`: an escape, a character class, or one character.
 REGEX_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|.", re.DOTALL)
 GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
@@ -24,7 +25,7 @@ def drop_boilerplate(text: str, rules: dict[str, Any]) -> str:
     # Rules see the punctuation the last stage will leave, so that a line they spare now is
     # spared again when the cleaned text is cleaned once more.
     seen = normalize_punctuation("\n".join(lines)).split("\n")
-    tests = {key: _matcher(tuple(value)) for key, value in rules.items() if key.endswith("_patterns")}
+    tests = {key: _matcher(tuple(rules[key])) for key in LINE_TESTS if key in rules}  # the rest have their own paths
     kept = protected_lines(seen, rules)
     kind = _line_kind(tuple(rules.get("nav_line_patterns", ())), tuple(rules.get("drop_line_patterns", ())))
     dropped = (_dropped_lines(seen, kept, tests, kind) | _tail_lines(seen, kept, tests)) - kept

@@ -7,12 +7,11 @@ import re
 from typing import Any
 
 from digest.intake.clean import Cleaned
-from digest.intake.clean.boilerplate import protected_lines
+from digest.intake.clean.boilerplate import BLANK_LINES, protected_lines
 from digest.intake.clean.punctuation import DOUBLED_MARK, FULL_WIDTH, QUOTES, TO_FULL_WIDTH
 from digest.intake.lines import MAX_ROUNDS, Model, drop_reasons, load_model, plainly_prose, prose_note
 from digest.intake.lines_guard import bookkeeping_lines, metadata_lines, repeated_headlines, title_lines
 
-BLANK_LINES = re.compile(r"\n{3,}")
 SPACE_BESIDE_MARK = re.compile(f" +(?=[{FULL_WIDTH}{QUOTES}])|(?<=[{FULL_WIDTH}{QUOTES}]) +")
 
 

@@ -35,7 +35,7 @@ def repair_lost_encoding(text: str) -> Cleaned:
         return Cleaned(text)
     text = _LOST_SPACES.sub(_space_or_nothing, text)
     notes: list[str] = []
-    if _LATIN_MOJIBAKE.search(text) and _HAN.search(text):  # Latin pages keep their accents
+    if shows_latin_mojibake(text):  # Latin pages keep their accents
         text = _repair_latin_runs(text, notes)
     text = _GONE.sub(lambda gone: _mark_lost(text, gone, notes), text)
     return Cleaned(text, tuple(notes))

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from digest.intake.clean import Cleaned
+from digest.intake.clean.mojibake.regions import MARKERS
 from digest.intake.clean.mojibake.weights import LOST
 
 # The cheap test that lets clean text skip the stage: 。、《》「」 (E3 80 xx) read so start with 銆
@@ -22,7 +23,6 @@ _CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # A run of non-ASCII characters; a marker inside one (U+FFFD, or `?` between two) is the one byte
 # of an invalid pair the decoder gave up on: kept in the run as a byte UTF-8 never has.
 _RUN = re.compile("[^\x00-\x7f](?:[^\x00-\x7f]|\\?(?=[^\x00-\x7f]))*")
-_MARKERS = "\ufffd?"
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +69,7 @@ def _reread(run: str, notes: list[str]) -> str:
 def _as_utf8(garbage: str) -> str | None:
     """The characters the run's GBK bytes make as UTF-8 (a character cut at either end □)."""
     try:
-        data = b"".join(b"\xff" if char in _MARKERS else char.encode("gbk") for char in garbage)
+        data = b"".join(b"\xff" if char in MARKERS else char.encode("gbk") for char in garbage)
     except UnicodeEncodeError:
         return None
     start = next((index for index, byte in enumerate(data) if not 0x80 <= byte < 0xC0), len(data))
