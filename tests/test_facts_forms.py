@@ -7,16 +7,8 @@ import datetime as dt
 
 import pytest
 
-from digest.config import load_config
-from digest.intake.extract import extract
 from digest.intake.facts import tidy_title, title_candidates
-
-RULES = load_config(None).rules
-BODY = "这是正文的第一段，讲述了一个很长的故事，内容足够长以便被认作正文而不是标题或者元数据行。"
-
-
-def run(*paragraphs, rules=RULES):
-    return extract("\n\n".join(paragraphs), rules)
+from test_extract import BODY, RULES, run
 
 
 # --- titles -----------------------------------------------------------------------------------

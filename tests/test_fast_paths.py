@@ -201,7 +201,8 @@ def test_rule_matchers_search_as_each_rule_does_and_tell_flags_apart():
                                                                 for line in real_lines()]
     assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
     assert _matcher((re.compile("^copyright", re.IGNORECASE),))("COPYRIGHT 2024")
-    assert not _matcher((re.compile("^copyright"),))("COPYRIGHT 2024")
+    assert _matcher((re.compile("^copyleft", re.IGNORECASE),))("COPYLEFT 2024")  # the other order, uncached
+    assert not _matcher((re.compile("^copyleft"),))("COPYLEFT 2024")
 
 
 # --------------------------------------------------------------------------------- the cycle collector

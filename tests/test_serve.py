@@ -164,7 +164,7 @@ def test_a_new_seed_is_ingested_then_built(project: Path):
     try:
         shutil.copy(seed, project / "seeds")
         created = wait_for(lambda: [path for path in (project / "content").glob("*.md")
-                                      if seed.name in path.read_text(encoding="utf-8")], "the ingested file", 20, TIMEOUT)
+                                    if seed.name in path.read_text(encoding="utf-8")], "the ingested file", 20)
         slug = read_document(created[0])[0].slug or created[0].stem
         wait_for(page_shows(running, f"/digest/articles/{slug}/", "<h1"), "the new article's page", TIMEOUT)
     finally:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
@@ -266,7 +267,7 @@ def test_pages_build_command_serves_from_a_sub_path(tmp_path: Path, base_url: st
     (project / "seeds" / "zzz_new.txt").write_text(
         f"{UNREVIEWED_TITLE}\n\n这是一篇刚刚放进种子目录、还没有人看过的文章，它的正文足够长，不应当被发布到网站上。\n",
         encoding="utf-8")
-    content_before = {p.name: p.read_bytes() for p in (project / "content").iterdir()}
+    content_before = snapshot(project / "content")
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python` is the tests' Python
     for step in pages_build_steps():
@@ -280,7 +281,7 @@ def test_pages_build_command_serves_from_a_sub_path(tmp_path: Path, base_url: st
                 f"step {step.get('name')!r} ({step['run']}) failed with BASE_URL={base_url}:\n"
                 f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}", pytrace=False)
 
-    assert {p.name: p.read_bytes() for p in (project / "content").iterdir()} == content_before
+    assert snapshot(project / "content") == content_before
     assert not [p for p in (project / "site").rglob("*.html") if UNREVIEWED_TITLE in p.read_text(encoding="utf-8")]
     home = project / "site" / "index.html"
     assert home.is_file(), "the build made no site/index.html"
