@@ -117,11 +117,14 @@ class TextConverter:
         """The texts of `sources` not yet converted, into the cache: those holding Han characters
         converted, the others (not ASCII) as they are, so that the next page finds them there."""
         cache = self.cache
-        new = [source for source in dict.fromkeys(sources) if source not in cache and not source.isascii()]
-        for source in new:
-            if not HAN_RE.search(source):
+        new = []
+        for source in dict.fromkeys(sources):
+            if source in cache or source.isascii():
+                continue
+            if HAN_RE.search(source):
+                new.append(source)
+            else:
                 cache[source] = source
-        new = [source for source in new if source not in cache]
         if not new:
             return
         protected = [self._protect(source) for source in new]

@@ -175,9 +175,11 @@ def prepare_templates(work: Renderer) -> None:
     """What the build does with its templates before rendering, done while worker processes read the
     articles (this process would only wait): every template compiled (the workers rendering the
     pages are forked from this process later, and find them compiled, rather than each compile
-    them again), and what each template reads of an article found (for the pages' fingerprints)."""
+    them again), and each template's source parsed for what it reads of an article (the parse is
+    cached by source in reads._facts: planning the pages later reads the templates again but
+    finds every parse done)."""
     work.load_all()
-    template_reads(work.config.dir("templates"))
+    template_reads(work.config.dir("templates"))  # run for the cache it fills, its result unused
 
 
 def nothing_to_publish(content_dir: Path, entries: list[os.DirEntry]) -> DigestError:

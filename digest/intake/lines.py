@@ -250,8 +250,7 @@ def _judge(lines: list[str], model: Model, protected: frozenset[int] | set[int],
     if not good:  # no prose to stand by: the page is left as it is, for the curator to judge
         return kinds, None, {}
     first, last = min(good), max(good)
-    dated = {i: feature.dated for i, feature in found.items()}
-    spared = set(protected) | _headlines(lines, kinds, dated, first, protected, model)
+    spared = set(protected) | _headlines(lines, kinds, found, first, protected, model)
     listed = _list_runs(lines, kinds, found, spared, (first, last), model)
     reasons = {}
     for index, feature in found.items():
@@ -284,7 +283,7 @@ def _drop_reason(found: Features, region: str, listed: bool, model: Model) -> st
     return reason or ("link list" if listed else outside_reason(found, region, model))
 
 
-def _headlines(lines: list[str], kinds: dict[int, str], dated: dict[int, bool], first: int,
+def _headlines(lines: list[str], kinds: dict[int, str], found: dict[int, Features], first: int,
                protected: frozenset[int] | set[int], model: Model) -> set[int]:
     """Header lines that are probably the headline, spared: the line right above the article
     (`江口凯德：坚持党建引领…`; protected date lines may stand between, up to `max_above`
@@ -292,7 +291,7 @@ def _headlines(lines: list[str], kinds: dict[int, str], dated: dict[int, bool], 
     sharing most of its character pairs with the article (a headline repeats its words)."""
     above = [i for i in kinds if i < first]
     at = len(above) - 1  # the line right above the article, or above the protected date lines there
-    while at > 0 and above[at] in protected and dated[above[at]] and len(above) - at < model.headline_max_above:
+    while at > 0 and above[at] in protected and found[above[at]].dated and len(above) - at < model.headline_max_above:
         at -= 1
     near = above[at] if above and above[at] not in protected else None
     spared = {near} if near is not None and _may_be_headline(lines[near], kinds[near], model) else set()

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from digest.intake.clean import Cleaned
+from digest.intake.clean.mojibake.gbk import decode_pair
 from digest.intake.clean.mojibake.regions import MARKERS
 from digest.intake.clean.mojibake.weights import LOST
 
@@ -29,15 +30,7 @@ _RUN = re.compile("[^\x00-\x7f](?:[^\x00-\x7f]|\\?(?=[^\x00-\x7f]))*")
 def _utf8_lead_pairs() -> re.Pattern[str]:
     """The GBK characters whose bytes are a UTF-8 lead of a Chinese character (E4-E9) and a
     continuation byte: every two characters of such a run hold one. Clean text rarely does."""
-    found = []
-    for lead in range(0xE4, 0xEA):
-        for trail in range(0x80, 0xC0):
-            try:
-                char = bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
-                continue
-            if len(char) == 1 and not "\ue000" <= char <= "\uf8ff":
-                found.append(char)
+    found = [char for lead in range(0xE4, 0xEA) for trail in range(0x80, 0xC0) if (char := decode_pair(lead, trail))]
     return re.compile(f"[{''.join(found)}]")
 
 
