@@ -18,6 +18,7 @@ from digest.search import TITLE, WHITESPACE, fold_translation
 
 DELETED = 0xFFFFFFFF
 SPACE = 0x20
+POSITION_FILES = 2  # files of positions per bucket, after the buckets of counts (search-core.js says the same)
 
 
 @lru_cache(maxsize=1)
@@ -178,7 +179,8 @@ def encode_shard(articles: list[list[list[tuple[int, str]]]], editions: int, buc
                                                      article[pairs], position[pairs], flags[pairs])
     bigram_counts = count_entries(keys, article_of, flags_of, default)
     low = np.uint64((1 << 42) - 1)
-    place_file = bucket_of((keys >> np.uint64(21)) & np.uint64(0x1FFFFF), keys & np.uint64(0x1FFFFF), 2 * buckets)
+    half = np.uint64(0x1FFFFF)  # each character's rank in 21 bits
+    place_file = bucket_of((keys >> np.uint64(21)) & half, keys & half, POSITION_FILES * buckets)
     bigram_places = place_entries(((place_file + buckets).astype(np.uint64) << np.uint64(42)) | (keys & low),
                                   article_of, position_of, flags_of, default)
     keys, article, _, flags = merged(gram_keys(first, np.zeros(len(first), dtype=np.uint32), buckets), article,

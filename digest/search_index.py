@@ -44,7 +44,7 @@ from pathlib import Path
 from digest.cache import BuildCache, code_version
 from digest.parallel import ordered_results
 from digest.search import read_text_file
-from digest.search_encode import encode_shard, varint
+from digest.search_encode import POSITION_FILES, encode_shard, varint
 
 SHARD_ARTICLES = 128  # articles per shard, about (64-128: shards are a power of two): an edit re-encodes one
 MAX_BUCKETS = 2048
@@ -133,7 +133,7 @@ def write_index(articles: list[Indexed], editions: int, sources: list[Path], tar
         for bucket in sorted(changed):
             (target / f"{bucket}.bin").write_bytes(spliced((current / f"{bucket}.bin").read_bytes(), pieces, bucket))
     else:
-        for bucket, data in bucket_files(pieces, 3 * buckets):
+        for bucket, data in bucket_files(pieces, (1 + POSITION_FILES) * buckets):
             (target / f"{bucket}.bin").write_bytes(data)
     for number in encoded if partial else range(shards):  # a shard's slugs change only with its key
         (target / f"shard-{number}.json").write_bytes(dump([article.slug for article in members[number]]))

@@ -278,7 +278,7 @@ export class SearchIndex {
   async term(term) {
     const pins = grams(term);
     const wanted = new Set(pins.map(([, one, two]) => `${one},${two}`));
-    const { buckets } = this.docs; // files of counts by hash mod buckets, then of positions by hash mod 2 * buckets
+    const { buckets } = this.docs; // files of counts by hash mod buckets, then of positions by hash mod 2 * buckets (POSITION_FILES in search_encode.py)
     const file = term.length > 2
       ? (one, two) => buckets + bucketOf(one, two, 2 * buckets)
       : (one, two) => bucketOf(one, two, buckets);
